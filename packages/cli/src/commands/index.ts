@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+import { registerConfig } from './config.js';
+
+/**
+ * Every subcommand registers itself here, one line each, in the order `--help`
+ * lists them.
+ */
+export function registerCommands(program: Command): void {
+  registerConfig(program);
+}

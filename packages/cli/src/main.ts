@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander';
+import { setLogLevel, setQuiet, ConfigError } from '@mtb/core';
+import { registerCommands } from './commands/index.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('mtb')
+    .description('Medical textbooks (PDF) -> deduplicated, interleaved image-text Arrow shards, and Flamingo training on them.')
+    .option('-q, --quiet', 'no progress bars, warnings and errors only')
+    .option('-v, --verbose', 'debug logging')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .hook('preAction', (cmd) => {
+      const opts = cmd.optsWithGlobals() as { quiet?: boolean; verbose?: boolean };
+      if (opts.quiet) {
+        setQuiet(true);
+        setLogLevel('warn');
+      }
+      if (opts.verbose) setLogLevel('debug');
+    });
+  registerCommands(program);
+  for (const cmd of program.commands) cmd.exitOverride().addHelpText('after', EXIT_CODES_HELP);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code instead of exiting, so tests can call it. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return EXIT.OK;
+      return EXIT.USAGE;
+    }
+    if (err instanceof ConfigError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
+      process.stderr.write(`mtb: ${(err as Error).message}\n`);
+      return EXIT.USAGE;
+    }
+    process.stderr.write(`mtb: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT.FAILED;
+  }
+}

@@ -1,0 +1,138 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  parseCorpusConfig, loadCorpusConfig, describeCorpusConfig, ConfigError,
+  slugify, bookIdFromPath, isValidBookId,
+  writeFileAtomic, writeFileIfChanged,
+  encodePlain, encodeWithSpecials, decode, BOS_ID, EOS_ID, IMAGE_ID, ENDOFCHUNK_ID, PAD_ID,
+  recordStage, readBookStatus, safeJoin, unitInterval,
+} from './index.js';
+
+describe('corpus config', () => {
+  it('fills every default and documents every key', () => {
+    const cfg = parseCorpusConfig({});
+    expect(cfg.maxTokens).toBe(1024);
+    expect(cfg.maxImages).toBe(10);
+    expect(cfg.evalFraction).toBe(0.05);
+    for (const d of describeCorpusConfig()) expect(d.description.length).toBeGreaterThan(10);
+  });
+  it('rejects unknown keys naming the key and the file', () => {
+    expect(() => parseCorpusConfig({ maxToken: 5 }, '/x/corpus.json')).toThrow(/corpus\.json.*"maxToken"/s);
+  });
+  it('rejects invalid values naming the key', () => {
+    expect(() => parseCorpusConfig({ maxTokens: -1 }, 'c.json')).toThrow(ConfigError);
+    expect(() => parseCorpusConfig({ maxTokens: -1 }, 'c.json')).toThrow(/"maxTokens"/);
+  });
+  it('reports broken JSON with the file name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, 'corpus.json'), '{ nope');
+    expect(() => loadCorpusConfig(join(dir, 'corpus.json'))).toThrow(/corpus\.json: not valid JSON/);
+  });
+});
+
+describe('book ids', () => {
+  it('slugs file stems', () => {
+    expect(slugify('Gray’s Anatomy (41st Ed.)')).toBe('gray-s-anatomy-41st-ed');
+    expect(bookIdFromPath('/a/b/Café Médical.PDF')).toBe('cafe-medical');
+    expect(isValidBookId('../etc')).toBe(false);
+    expect(isValidBookId('ok-book-2')).toBe(true);
+  });
+});
+
+describe('atomic writes', () => {
+  it('leaves no temp file and rewrites only on change', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+    const f = join(dir, 'a.json');
+    writeFileAtomic(f, 'one');
+    expect(readFileSync(f, 'utf8')).toBe('one');
+    expect(writeFileIfChanged(f, 'one')).toBe(false);
+    expect(writeFileIfChanged(f, 'two')).toBe(true);
+    expect(readdirSync(dir)).toEqual(['a.json']);
+  });
+});
+
+describe('tokenizer', () => {
+  it('frames with BOS/EOS and maps special markers to their ids', () => {
+    const ids = encodeWithSpecials('Intro <image>Figure 1 shows the heart.<|endofchunk|>');
+    expect(ids[0]).toBe(BOS_ID);
+    expect(ids[ids.length - 1]).toBe(EOS_ID);
+    expect(ids.filter((i) => i === IMAGE_ID)).toHaveLength(1);
+    expect(ids.filter((i) => i === ENDOFCHUNK_ID)).toHaveLength(1);
+    expect(decode(ids)).toContain('<image>');
+  });
+  it('never produces special ids from ordinary text', () => {
+    const ids = encodePlain('a literal <image> and <|endofchunk|> and <PAD> in prose');
+    expect(ids.some((i) => i >= 32000)).toBe(false);
+  });
+  it('matches known LLaMA ids', () => {
+    // "Hello world" in the LLaMA vocabulary, with the sentencepiece dummy prefix.
+    expect(encodePlain('Hello world')).toEqual([15043, 3186]);
+    expect(PAD_ID).toBe(32002);
+  });
+});
+
+describe('status.json', () => {
+  it('records stages and derives the book state', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'status-'));
+    const f = join(dir, 'status.json');
+    recordStage(f, 'b', { stage: 'html', state: 'ok', counts: { pages: 3 }, details: [] });
+    expect(readBookStatus(f, 'b').state).toBe('ok');
+    recordStage(f, 'b', { stage: 'tokens', state: 'failed', error: { class: 'corrupt', message: 'x' }, counts: {}, details: [] });
+    expect(readBookStatus(f, 'b').state).toBe('failed');
+  });
+});
+
+describe('paths', () => {
+  it('refuses escapes', () => {
+    expect(() => safeJoin('/root/x', '../y')).toThrow(/escapes/);
+    expect(() => safeJoin('/root/x', '/etc/passwd')).toThrow(/escapes/);
+    expect(safeJoin('/root/x', 'a/b.png')).toBe('/root/x/a/b.png');
+  });
+  it('unitInterval is deterministic and in range', () => {
+    expect(unitInterval('k')).toBe(unitInterval('k'));
+    expect(unitInterval('k')).toBeGreaterThanOrEqual(0);
+    expect(unitInterval('k')).toBeLessThan(1);
+  });
+});
+
+import sharp from 'sharp';
+import { reencodeImage } from './index.js';
+
+describe('reencodeImage', () => {
+  const noise = (w: number, h: number, ch: 3 | 4, alpha = 255): Buffer => {
+    const b = Buffer.alloc(w * h * ch);
+    let s = 7;
+    for (let i = 0; i < b.length; i++) {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      b[i] = ch === 4 && i % 4 === 3 ? alpha : s >>> 24;
+    }
+    return b;
+  };
+  it('downscales the shorter side to 512 and keeps photos as JPEG', async () => {
+    const raw = noise(1200, 800, 3);
+    const out = await reencodeImage({ data: raw, width: 1200, height: 800, channels: 3 });
+    expect(out.ext).toBe('jpg');
+    expect(out.height).toBe(512);
+    expect(out.width).toBe(768);
+    const meta = await sharp(out.bytes).metadata();
+    expect([meta.width, meta.height]).toEqual([768, 512]);
+  });
+  it('never upscales, and uses PNG for alpha and for line art', async () => {
+    const rgba = await reencodeImage({ data: noise(200, 150, 4, 100), width: 200, height: 150, channels: 4 });
+    expect(rgba.ext).toBe('png');
+    expect([rgba.width, rgba.height]).toEqual([200, 150]);
+    const lineArt = Buffer.alloc(300 * 300 * 3, 255);
+    for (let i = 0; i < 300; i++) lineArt.fill(0, (i * 300 + 150) * 3, (i * 300 + 152) * 3);
+    const la = await reencodeImage({ data: lineArt, width: 300, height: 300, channels: 3 });
+    expect(la.ext).toBe('png');
+  });
+  it('is deterministic and refuses pixel bombs', async () => {
+    const raw = noise(300, 300, 3);
+    const a = await reencodeImage({ data: raw, width: 300, height: 300, channels: 3 });
+    const b = await reencodeImage({ data: raw, width: 300, height: 300, channels: 3 });
+    expect(Buffer.from(a.bytes).equals(Buffer.from(b.bytes))).toBe(true);
+    const png = await sharp(raw, { raw: { width: 300, height: 300, channels: 3 } }).png().toBuffer();
+    await expect(reencodeImage(new Uint8Array(png), { maxPixels: 1000 })).rejects.toThrow(/pixel/i);
+  });
+});
