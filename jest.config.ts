@@ -10,6 +10,7 @@ const config: Config = {
   testMatch: ['**/src/**/*.test.ts', '**/test/**/*.test.ts'],
   moduleNameMapper: {
     '^@mtb/([a-z0-9-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@mtb-tools/([a-z0-9-]+)$': '<rootDir>/tools/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -75,7 +75,7 @@ describe('tokenizer', () => {
 describe('status.json', () => {
   it('records stages and derives the book state', () => {
     const dir = mkdtempSync(join(tmpdir(), 'status-'));
-    const f = join(dir, 'status.json');
+    const f = join(dir, 'status');
     recordStage(f, 'b', { stage: 'html', state: 'ok', counts: { pages: 3 }, details: [] });
     expect(readBookStatus(f, 'b').state).toBe('ok');
     recordStage(f, 'b', { stage: 'tokens', state: 'failed', error: { class: 'corrupt', message: 'x' }, counts: {}, details: [] });

@@ -33,7 +33,8 @@ export function bookPaths(corpusDir: string, bookId: string) {
     kept: join(dir, 'kept.arrow'),
     signatures: join(dir, 'signatures.arrow'),
     segments: join(dir, 'segments.arrow'),
-    status: join(dir, 'status.json'),
+    /** Folder of per-stage status files (`status/<stage>.json`); see status.ts. */
+    status: join(dir, 'status'),
     dropList: join(c.dedupDir, `${bookId}.json`),
   };
 }

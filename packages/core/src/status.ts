@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { writeJsonAtomic } from './atomic.js';
 
@@ -30,24 +31,34 @@ export const BookStatusSchema = z.object({
 });
 export type BookStatus = z.infer<typeof BookStatusSchema>;
 
-export function readBookStatus(file: string, bookId: string): BookStatus {
-  if (!existsSync(file)) return { bookId, state: 'ok', stages: {} };
-  return BookStatusSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-}
-
-/** Record one stage's result; the book's state is failed if any stage failed. */
-export function recordStage(file: string, bookId: string, status: StageStatus): BookStatus {
-  const book = readBookStatus(file, bookId);
-  book.stages[status.stage] = StageStatusSchema.parse(status);
+/**
+ * A book's status lives in a folder, one file per stage (`status/<stage>.json`):
+ * each cached Nx target owns its own file, so restoring one target from the
+ * cache never clobbers another stage's record. Reading aggregates them.
+ */
+export function readBookStatus(statusDir: string, bookId: string): BookStatus {
+  const book: BookStatus = { bookId, state: 'ok', stages: {} };
+  if (!existsSync(statusDir)) return book;
+  for (const f of readdirSync(statusDir).filter((n) => n.endsWith('.json')).sort()) {
+    const stage = StageStatusSchema.parse(JSON.parse(readFileSync(join(statusDir, f), 'utf8')));
+    book.stages[stage.stage] = stage;
+  }
   const states = Object.values(book.stages).map((s) => s.state);
-  book.state = states.includes('failed') ? 'failed' : states.every((s) => s === 'skipped') && states.length ? 'skipped' : 'ok';
-  writeJsonAtomic(file, book);
+  book.state = states.includes('failed') ? 'failed' : states.length && states.every((s) => s === 'skipped') ? 'skipped' : 'ok';
   return book;
 }
 
+/** Record one stage's result as `<statusDir>/<stage>.json`; returns the aggregated status. */
+export function recordStage(statusDir: string, bookId: string, status: StageStatus): BookStatus {
+  const parsed = StageStatusSchema.parse(status);
+  if (!/^[a-z0-9-]+$/.test(parsed.stage)) throw new Error(`invalid stage name "${parsed.stage}"`);
+  writeJsonAtomic(join(statusDir, `${parsed.stage}.json`), parsed);
+  return readBookStatus(statusDir, bookId);
+}
+
 /** Per-book stages ask this first: an upstream failure means "skip, write empty outputs". */
-export function upstreamFailed(file: string, bookId: string): StageStatus | undefined {
-  const book = readBookStatus(file, bookId);
+export function upstreamFailed(statusDir: string, bookId: string): StageStatus | undefined {
+  const book = readBookStatus(statusDir, bookId);
   return Object.values(book.stages).find((s) => s.state === 'failed');
 }
 

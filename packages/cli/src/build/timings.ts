@@ -1,0 +1,30 @@
+import { existsSync, readFileSync } from 'node:fs';
+
+export interface StageTiming { stage: string; ms: number; task: string }
+
+/** Wall time summed per stage (the report's "time per stage" and pages/s). */
+export function timingsByStage(timings: StageTiming[]): Record<string, { tasks: number; ms: number }> {
+  const out: Record<string, { tasks: number; ms: number }> = {};
+  for (const t of timings) {
+    const s = (out[t.stage] ??= { tasks: 0, ms: 0 });
+    s.tasks += 1;
+    s.ms += t.ms;
+  }
+  return out;
+}
+
+/**
+ * Task durations from an Nx profile (NX_PROFILE: Chrome trace events, one
+ * complete event per task named "<project>:<target>").
+ */
+export function timingsFromNxProfile(file: string): StageTiming[] {
+  if (!existsSync(file)) return [];
+  const events = JSON.parse(readFileSync(file, 'utf8')) as Array<{ name?: string; ph?: string; dur?: number; cat?: string }>;
+  const out: StageTiming[] = [];
+  for (const e of Array.isArray(events) ? events : []) {
+    if (e.ph !== 'X' || typeof e.dur !== 'number' || !e.name || !e.name.includes(':')) continue;
+    const target = e.name.split(':').pop()!;
+    out.push({ stage: target, ms: e.dur / 1000, task: e.name });
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { corpusPaths, listBooks, loadCorpusConfig, readBookStatus, bookPaths, assertNoEscapingSymlinks, writeJsonAtomic, createLogger } from '@mtb/core';
+import { formatSummary } from '@mtb/split';
+import { buildWithNx } from '../build/run-nx.js';
+import { buildDirect, StageFailed } from '../build/direct.js';
+import { parseShard } from '../build/plan.js';
+import { timingsByStage, type StageTiming } from '../build/timings.js';
+import { EXIT } from '../exit-codes.js';
+
+const log = createLogger('build');
+
+interface BuildOptions { parallel?: string; strict?: boolean; nx: boolean; skipNxCache?: boolean; shard?: string; join?: boolean; verbose?: boolean }
+
+/** Books whose status says failed, by class, for the closing report. */
+function failedBooks(corpusDir: string): Array<{ bookId: string; class: string; message: string }> {
+  const out: Array<{ bookId: string; class: string; message: string }> = [];
+  for (const b of listBooks(corpusDir)) {
+    const st = readBookStatus(bookPaths(corpusDir, b.bookId).status, b.bookId);
+    const failed = Object.values(st.stages).find((s) => s.state === 'failed');
+    if (failed) out.push({ bookId: b.bookId, class: failed.error?.class ?? 'internal', message: failed.error?.message ?? '' });
+  }
+  return out;
+}
+
+export function registerBuild(program: Command): void {
+  program
+    .command('build')
+    .description('build a corpus end to end (PDFs -> HTML -> nodes -> filters -> dedup -> segments -> train/eval shards) through the Nx task graph, with per-book caching')
+    .argument('<corpusDir>', 'corpus folder (datasets/<name>) with pdf/*.pdf and optional corpus.json / books.json')
+    .option('-j, --parallel <n>', 'tasks run at once', String(Math.max(1, cpus().length)))
+    .option('--strict', 'exit 1 when any book failed (default: failed books are reported, exit 0)')
+    .option('--no-nx', 'run the stages directly, without Nx or its cache (any corpus folder, anywhere)')
+    .option('--skip-nx-cache', 'rerun every task even if its inputs are unchanged')
+    .option('--shard <i/N>', 'direct mode: run only the per-book stages (html..signatures) of books i, i+N, ... (many machines; then --join)')
+    .option('--join', 'direct mode: run only the corpus steps (dedup, segments, split) after all --shard runs')
+    .addHelpText('after', `
+Outputs: <corpus>/build/<book>/ (per-book intermediates and status/), <corpus>/shards/{train,eval}/
+(HuggingFace-loadable Arrow shards), <corpus>/report/stats.json and build-times.json.
+A bad book does not stop the build: it is reported with its failure class.`)
+    .action(async (corpusDir: string, opts: BuildOptions, cmd: Command) => {
+      const paths = corpusPaths(corpusDir);
+      if (!existsSync(paths.pdfDir)) {
+        log.error(`${paths.pdfDir} does not exist: a corpus is a folder with pdf/<book>.pdf files (see README "Add a corpus")`);
+        process.exitCode = EXIT.USAGE;
+        return;
+      }
+      loadCorpusConfig(paths.config); // fail early, before any task, on a bad corpus.json
+      assertNoEscapingSymlinks(corpusDir);
+      const parallel = Math.max(1, Number(opts.parallel) || 1);
+      const verbose = !!(cmd.optsWithGlobals() as { verbose?: boolean }).verbose;
+      const t0 = Date.now();
+      let timings: StageTiming[] = [];
+      const direct = !opts.nx || opts.shard || opts.join;
+      if (direct) {
+        try {
+          timings = await buildDirect(corpusDir, { parallel, shard: opts.shard ? parseShard(opts.shard) : undefined, joinOnly: opts.join });
+        } catch (err) {
+          if (!(err instanceof StageFailed)) throw err;
+          log.error(err.message);
+          process.exitCode = EXIT.FAILED;
+          return;
+        }
+        if (opts.shard) return;
+      } else {
+        const res = await buildWithNx(corpusDir, { parallel, skipCache: opts.skipNxCache, verbose });
+        timings = res.timings;
+        if (!res.ok) {
+          process.stderr.write(res.output.split('\n').slice(-60).join('\n') + '\n');
+          process.exitCode = EXIT.FAILED;
+          return;
+        }
+        log.info(`nx: ${res.ran} tasks ran, ${res.cached} from cache`);
+      }
+      const wallMs = Date.now() - t0;
+      writeJsonAtomic(join(paths.reportDir, 'build-times.json'), { wallMs, parallel, mode: direct ? 'direct' : 'nx', byStage: timingsByStage(timings), tasks: timings });
+      if (existsSync(paths.stats)) {
+        process.stdout.write(formatSummary(JSON.parse(readFileSync(paths.stats, 'utf8'))) + '\n');
+      }
+      const failed = failedBooks(corpusDir);
+      for (const f of failed) log.warn(`book ${f.bookId} failed (${f.class}): ${f.message}`);
+      process.stdout.write(`built ${paths.root} in ${(wallMs / 1000).toFixed(1)} s; shards in ${paths.shardsDir}\n`);
+      if (failed.length && opts.strict) process.exitCode = EXIT.FAILED;
+    });
+}

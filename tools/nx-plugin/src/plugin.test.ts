@@ -1,0 +1,34 @@
+import { inferProjects } from './index.js';
+
+describe('nx plugin: inferred projects', () => {
+  const projects = inferProjects(['datasets/demo/pdf/Book One.pdf', 'datasets/demo/pdf/b2.pdf', 'datasets/other/pdf/x.pdf']);
+  const byName = new Map(Object.values(projects).map((p) => [p.name!, p]));
+
+  it('makes one project per book and one per corpus', () => {
+    expect([...byName.keys()].sort()).toEqual(['demo', 'demo-b2', 'demo-book-one', 'other', 'other-x']);
+    expect(Object.keys(byName.get('demo-book-one')!.targets!)).toEqual(['html', 'tokens', 'filter', 'signatures', 'segments']);
+    expect(Object.keys(byName.get('demo')!.targets!)).toEqual(['dedup', 'shards', 'build']);
+  });
+
+  it("gives each book's html target only its own PDF", () => {
+    const inputs = JSON.stringify(byName.get('demo-b2')!.targets!.html!.inputs);
+    expect(inputs).toContain('datasets/demo/pdf/b2.pdf');
+    expect(inputs).not.toContain('Book One.pdf');
+    expect(inputs).toContain('datasets/demo/corpus.json');
+    expect(inputs).toContain('packages/pdf-html/src/**/*.ts');
+  });
+
+  it("hashes only the book's own drop list in segments", () => {
+    const seg = byName.get('demo-b2')!.targets!.segments!;
+    expect(JSON.stringify(seg.inputs)).toContain('datasets/demo/build/_dedup/b2.json');
+    expect(JSON.stringify(seg.inputs)).not.toContain('_dedup/book-one.json');
+    expect(seg.dependsOn).toContainEqual({ projects: ['demo'], target: 'dedup' });
+  });
+
+  it('makes the corpus join depend on exactly its own books', () => {
+    const dedup = byName.get('demo')!.targets!.dedup!;
+    expect(dedup.dependsOn).toEqual([{ projects: ['demo-b2', 'demo-book-one'], target: 'signatures' }]);
+    const shards = byName.get('other')!.targets!.shards!;
+    expect(shards.dependsOn).toEqual([{ projects: ['other-x'], target: 'segments' }]);
+  });
+});
