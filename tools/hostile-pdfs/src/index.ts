@@ -1,0 +1,2 @@
+export * from './cases.js';
+export { buildPdf, pdfStream, catalogAndPages, type RawObject } from './raw-pdf.js';
