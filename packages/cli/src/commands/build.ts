@@ -4,7 +4,8 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { corpusPaths, listBooks, loadCorpusConfig, readBookStatus, bookPaths, assertNoEscapingSymlinks, writeJsonAtomic, createLogger } from '@mtb/core';
 import { formatSummary } from '@mtb/split';
-import { buildWithNx } from '../build/run-nx.js';
+import { writeReport } from '@mtb/viewer';
+import { buildWithNx, corpusNameOf } from '../build/run-nx.js';
 import { buildDirect, StageFailed } from '../build/direct.js';
 import { parseShard } from '../build/plan.js';
 import { timingsByStage, type StageTiming } from '../build/timings.js';
@@ -78,6 +79,7 @@ A bad book does not stop the build: it is reported with its failure class.`)
       writeJsonAtomic(join(paths.reportDir, 'build-times.json'), { wallMs, parallel, mode: direct ? 'direct' : 'nx', byStage: timingsByStage(timings), tasks: timings });
       if (existsSync(paths.stats)) {
         process.stdout.write(formatSummary(JSON.parse(readFileSync(paths.stats, 'utf8'))) + '\n');
+        log.info(`report: ${writeReport(corpusDir, corpusNameOf(corpusDir))}`);
       }
       const failed = failedBooks(corpusDir);
       for (const f of failed) log.warn(`book ${f.bookId} failed (${f.class}): ${f.message}`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerConfig } from './config.js';
 import { registerBuild } from './build.js';
+import { registerView } from './view.js';
 
 /**
  * Every subcommand registers itself here, one line each, in the order `--help`
@@ -8,5 +9,6 @@ import { registerBuild } from './build.js';
  */
 export function registerCommands(program: Command): void {
   registerBuild(program);
+  registerView(program);
   registerConfig(program);
 }

@@ -1,0 +1,156 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, basename } from 'node:path';
+import { bookPaths, createLogger } from '@mtb/core';
+import { CorpusData } from './corpus-data.js';
+import { page, esc } from './html.js';
+import { booksPage, bookPage, segmentPage, segmentsPage, duplicatesPage, PAGE_SIZE, type DuplicateView } from './pages.js';
+import { renderReport } from './report.js';
+
+const log = createLogger('view');
+const require = createRequire(import.meta.url);
+const PDFJS_DIR = join(dirname(require.resolve('pdfjs-dist/package.json')), 'legacy', 'build');
+
+/** Only these static files are served: pdf.js for the in-browser page render. */
+const ASSETS: Record<string, string> = {
+  'pdf.mjs': join(PDFJS_DIR, 'pdf.mjs'),
+  'pdf.worker.mjs': join(PDFJS_DIR, 'pdf.worker.mjs'),
+};
+
+class HttpError extends Error {
+  constructor(public status: number, message: string) {
+    super(message);
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    // No external assets, no framing, no inline script beyond our own module.
+    'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; style-src 'unsafe-inline'; script-src 'self' 'unsafe-inline'; worker-src 'self' blob:",
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(body);
+}
+
+function intParam(url: URL, name: string, fallback: number): number {
+  const v = Number(url.searchParams.get(name));
+  return Number.isFinite(v) && v >= 0 ? Math.floor(v) : fallback;
+}
+
+function imageType(path: string | null | undefined): string {
+  return path?.endsWith('.png') ? 'image/png' : 'image/jpeg';
+}
+
+export async function handle(data: CorpusData, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'the viewer is read-only');
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const corpus = basename(data.paths.root);
+  const book = (id: string | undefined): string => {
+    if (!id || !data.hasBook(id)) throw new HttpError(404, `no book "${id}" in this corpus`);
+    return id;
+  };
+  const offset = intParam(url, 'offset', 0);
+
+  switch (parts[0]) {
+    case undefined:
+      return send(res, 200, 'text/html; charset=utf-8', renderReport(corpus, data.stats(), data.buildTimes(), { live: true }));
+    case 'books': {
+      const ids = data.books();
+      const rows = await Promise.all(ids.slice(offset, offset + PAGE_SIZE).map((id) => data.summary(id)));
+      return send(res, 200, 'text/html; charset=utf-8', booksPage(corpus, rows, offset, ids.length));
+    }
+    case 'book': {
+      const id = book(parts[1]);
+      const nodes = await data.nodes(id);
+      const pages = Math.max(1, ...nodes.map((n) => n.page));
+      const pageNo = Math.min(pages, Math.max(1, intParam(url, 'page', 1)));
+      const s = await data.summary(id);
+      const failed = Object.values(s.status.stages).find((st) => st.state === 'failed');
+      const note = failed ? `<p class="reason">failed in ${esc(failed.stage)}: ${esc(failed.error?.class)} — ${esc(failed.error?.message)}</p>`
+        : s.wholeBookDuplicateOf ? `<p class="reason">whole book dropped as a duplicate of ${esc(s.wholeBookDuplicateOf)}</p>` : '';
+      return send(res, 200, 'text/html; charset=utf-8', bookPage(id, pageNo, pages, nodes.filter((n) => n.page === pageNo), data.drops(id), note));
+    }
+    case 'pdf': {
+      const file = bookPaths(data.corpusDir, book(parts[1])).pdf;
+      if (!existsSync(file)) throw new HttpError(404, 'PDF not found');
+      return send(res, 200, 'application/pdf', readFileSync(file));
+    }
+    case 'node-image': {
+      const id = book(parts[1]);
+      const seq = Number(parts[2]);
+      const n = (await data.nodes(id)).find((x) => x.seq === seq);
+      if (!n?.image_bytes) throw new HttpError(404, 'no such image');
+      return send(res, 200, imageType(n.image_path), n.image_bytes);
+    }
+    case 'segments': {
+      const split = url.searchParams.get('split') ?? 'train';
+      const q = url.searchParams.get('q') ?? '';
+      const rows = await data.segments(split, offset, PAGE_SIZE, q || undefined);
+      return send(res, 200, 'text/html; charset=utf-8', segmentsPage(split, rows, offset, data.totalRows(split), q));
+    }
+    case 'segment': {
+      const split = parts[1] ?? 'train';
+      const row = await data.segmentAt(split, Number(parts[2]));
+      if (!row) throw new HttpError(404, 'no such segment');
+      return send(res, 200, 'text/html; charset=utf-8', segmentPage(split, Number(parts[2]), row));
+    }
+    case 'segment-image': {
+      const row = await data.segmentAt(parts[1] ?? 'train', Number(parts[2]));
+      const img = row?.images[Number(parts[3])];
+      if (!img) throw new HttpError(404, 'no such image');
+      return send(res, 200, imageType(img.path), img.bytes);
+    }
+    case 'duplicates': {
+      const only = url.searchParams.get('book');
+      const all: Array<{ bookId: string; seq: number; reason: string; twin: string | null; similarity: number }> = [];
+      const whole: Array<{ bookId: string; twinBook: string; similarity: number }> = [];
+      for (const id of only ? [book(only)] : data.books()) {
+        const list = data.dedupList(id);
+        if (list?.wholeBook) whole.push({ bookId: id, ...list.wholeBook });
+        for (const d of list?.drops ?? []) all.push({ bookId: id, ...d });
+      }
+      const pageItems: DuplicateView[] = [];
+      for (const d of all.slice(offset, offset + PAGE_SIZE)) {
+        const dropped = (await data.nodes(d.bookId)).find((n) => n.seq === d.seq);
+        let kept;
+        if (d.twin) {
+          const [twinBook, twinSeq] = d.twin.split('/');
+          if (twinBook && data.hasBook(twinBook)) kept = (await data.nodes(twinBook)).find((n) => n.seq === Number(twinSeq));
+        }
+        pageItems.push({ ...d, dropped, kept });
+      }
+      return send(res, 200, 'text/html; charset=utf-8', duplicatesPage(pageItems, offset, all.length, whole));
+    }
+    case 'assets': {
+      const file = ASSETS[parts[1] ?? ''];
+      if (!file) throw new HttpError(404, 'no such asset');
+      return send(res, 200, 'text/javascript; charset=utf-8', readFileSync(file));
+    }
+    default:
+      throw new HttpError(404, `no page ${url.pathname}`);
+  }
+}
+
+/** Start the viewer bound to 127.0.0.1 only: it shows data, it is not a service. */
+export function startViewer(corpusDir: string, opts: { port?: number } = {}): Promise<{ server: Server; url: string }> {
+  const data = new CorpusData(corpusDir);
+  const server = createServer((req, res) => {
+    handle(data, req, res).catch((err: unknown) => {
+      const status = err instanceof HttpError ? err.status : 500;
+      if (status === 500) log.error((err as Error).stack ?? String(err));
+      send(res, status, 'text/html; charset=utf-8', page(`error ${status}`, `<p>${esc((err as Error).message)}</p>`));
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+      resolve({ server, url: `http://127.0.0.1:${port}/` });
+    });
+  });
+}
