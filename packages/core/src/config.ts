@@ -35,15 +35,47 @@ export const CorpusConfigSchema = z
     minWords: z.number().int().nonnegative().default(4)
       .describe('Body paragraphs shorter than this are fragments (headings and captions exempt).'),
     maxSymbolShare: z.number().min(0).max(1).default(0.3)
-      .describe('Text with more non-letter, non-digit, non-space symbols than this share is garbled.'),
+      .describe('Text with more symbols (not letters, digits, spaces or sentence punctuation) than this share is garbled.'),
     maxWordLength: z.number().int().positive().default(40)
       .describe('Words longer than this (outside URLs and chemical names) signal a broken text layer.'),
-    maxCharRepetition: z.number().min(0).max(1).default(0.2)
-      .describe('Text whose most frequent character exceeds this share (after spaces) is garbled.'),
+    maxCharRepetition: z.number().min(0).max(1).default(0.3)
+      .describe('Text whose most frequent non-digit character exceeds this share (after spaces) is garbled ("e" alone reaches 0.21 in real sentences).'),
+    maxLongWordShare: z.number().min(0).max(1).default(0.5)
+      .describe('Text with more than this share of its letters in words over maxWordLength ran its words together (lost spaces).'),
+    maxStrayCharShare: z.number().min(0).max(1).default(0.34)
+      .describe('Text where more than this share of words are lone glyphs (not a, I, digits, initials) decodes to single characters.'),
+    garbledMinChars: z.number().int().nonnegative().default(20)
+      .describe('Blocks with fewer visible characters are too short for the garbled-text statistics.'),
+    minRepetitionChars: z.number().int().nonnegative().default(100)
+      .describe('Character repetition is judged only on blocks this long: short English text often has one letter above maxCharRepetition.'),
+    maxGarbledPageShare: z.number().min(0).max(1).default(0.5)
+      .describe('A page whose garbled blocks hold more than this share of its text has a broken text layer: all its text goes.'),
+    maxPageSymbolShare: z.number().min(0).max(1).default(0.12)
+      .describe('A page whose text, read as one, has more symbols than this share is garbled (pages average out formulas; clean pages stay under 0.06).'),
+    maxPageStrayCharShare: z.number().min(0).max(1).default(0.18)
+      .describe('A page whose text, read as one, has more lone glyphs than this share is garbled (clean pages stay under 0.1).'),
     languages: z.array(z.string().length(3)).default(['eng'])
       .describe('ISO 639-3 languages to keep (language id by franc); empty keeps everything.'),
     minLanguageChars: z.number().int().nonnegative().default(80)
       .describe('Language id only judges blocks at least this long; shorter ones inherit the page language.'),
+    minLanguageScore: z.number().min(0).max(1).default(0.85)
+      .describe('franc score (best language = 1) a configured language needs: English pages score >= 0.9, French or German text 0.5-0.83.'),
+    matterZonePages: z.number().int().nonnegative().default(10)
+      .describe('Front matter (title, imprint, contents) is looked for in the first max(this, a tenth) pages, an untitled index in as many last pages.'),
+    titlePageMaxWords: z.number().int().nonnegative().default(80)
+      .describe('A page before the first imprint or contents page with at most this many words is a title page.'),
+    contentsMinRefDensity: z.number().min(0).max(1).default(0.06)
+      .describe('Share of words that are page references (a number after a title or dot leader) from which a page reads as a contents list.'),
+    contentsMinAscending: z.number().min(0).max(1).default(0.7)
+      .describe('Share of consecutive page references that must not go down on a contents page (years and doses in prose go anywhere).'),
+    indexMinLocatorDensity: z.number().min(0).max(1).default(0.12)
+      .describe('Share of words that are page locators ("23, 45-47, 112f") on a page under an "Index" title.'),
+    indexUntitledLocatorDensity: z.number().min(0).max(1).default(0.2)
+      .describe('The same share on an untitled back-zone page, which must also list its entries alphabetically.'),
+    bibliographyMinDensity: z.number().min(0).max(1).default(0.05)
+      .describe('Citation markers per word for a block under a References heading to be dropped as a reference.'),
+    bibliographyLooseDensity: z.number().min(0).max(1).default(0.2)
+      .describe('Citation markers per word for a block outside any References section to be dropped as a run of citations.'),
     // dedup
     dedupThreshold: z.number().min(0).max(1).default(0.8)
       .describe('Jaccard similarity at or above which two paragraphs (or books) are duplicates.'),

@@ -1,7 +1,21 @@
 import type { CaseModule } from '../types.js';
 import * as tokenizer from './tokenizer.js';
+import * as minhash from './minhash.js';
+import * as dedupJoin from './dedup-join.js';
+import * as pmcOa from './pmc-oa.js';
+import * as pdfHtml from './pdf-html.js';
+import * as filters from './filters.js';
+import * as loader from './loader.js';
+import * as shards from './shards.js';
 
 /** Every benchmark module, one line each; `npm run bench -- <filter>` picks by name. */
 export const MODULES: Record<string, CaseModule> = {
+  filters,
   tokenizer,
+  minhash,
+  'dedup-join': dedupJoin,
+  'pmc-oa': pmcOa,
+  'pdf-html': pdfHtml,
+  loader,
+  shards,
 };

@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { assertValidBookId, bookIdFromPath, createLogger, createProgress, loadCorpusConfig } from '@mtb/core';
+import { runPdfHtml } from '@mtb/pdf-html';
+import { EXIT } from '../exit-codes.js';
+
+const log = createLogger('pdf-html');
+
+interface PdfHtmlOptions {
+  out: string;
+  config?: string;
+  bookId?: string;
+}
+
+export function registerPdfHtml(program: Command): void {
+  program
+    .command('pdf-html')
+    .description('PDF -> book.html + images/: text in reading order (columns, headings, paragraphs), every figure with its caption, page furniture marked')
+    .argument('<pdf>', 'the book, usually <corpus>/pdf/<bookId>.pdf')
+    .requiredOption('--out <dir>', 'the book\'s build folder, usually <corpus>/build/<bookId>')
+    .option('--config <file>', 'corpus settings (default: corpus.json two levels above --out; absent file = defaults)')
+    .option('--book-id <id>', 'book id written into book.html (default: the PDF\'s file stem as a slug)')
+    .addHelpText('after', '\nSettings used: bookTimeoutMs, pageTimeoutMs, maxPages, maxImagePixels, minSliverSide, maxImageSide, jpegQuality (see `mtb config --describe`).\nWrites book.html, images/p<page>-<n>.<ext> and status/html.json. A bad PDF (encrypted, damaged, empty, not a PDF, too slow) is recorded as failed with empty outputs and exit code 0.')
+    .action(async (pdf: string, opts: PdfHtmlOptions) => {
+      if (!existsSync(pdf) || !statSync(pdf).isFile()) {
+        process.stderr.write(`mtb pdf-html: ${pdf} does not exist or is not a file: pass the path of a PDF\n`);
+        process.exitCode = EXIT.USAGE;
+        return;
+      }
+      const outDir = resolve(opts.out);
+      const bookId = opts.bookId ?? bookIdFromPath(pdf);
+      assertValidBookId(bookId);
+      const configFile = opts.config ?? join(dirname(dirname(outDir)), 'corpus.json');
+      const config = loadCorpusConfig(configFile);
+      let progress: ReturnType<typeof createProgress> | undefined;
+      const status = await runPdfHtml(pdf, outDir, {
+        bookId,
+        config,
+        onPage: (done, total) => {
+          progress ??= createProgress(`pdf-html ${bookId}`, total, 'pages');
+          progress.increment();
+          if (done === total) progress.stop();
+        },
+      });
+      progress?.stop();
+      const stage = status.stages.html!;
+      const c = stage.counts;
+      if (stage.state === 'failed') {
+        log.warn(`${basename(pdf)}: failed (${stage.error?.class}): ${stage.error?.message}`);
+        return;
+      }
+      const skipped = Object.entries(c).filter(([k]) => k.startsWith('images.skipped.')).map(([k, v]) => `${k.slice(15)} ${v}`);
+      log.info(`${basename(pdf)}: ${c.pages ?? 0} pages, ${c['images.extracted'] ?? 0} images${skipped.length ? ` (skipped: ${skipped.join(', ')})` : ''} -> ${join(outDir, 'book.html')}`);
+      for (const d of stage.details) log.warn(d);
+    });
+}

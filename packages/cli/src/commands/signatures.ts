@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { createLogger } from '@mtb/core';
+import { runSignaturesStage } from '@mtb/dedup-filter';
+
+const log = createLogger('signatures');
+
+export function registerSignatures(program: Command): void {
+  program
+    .command('signatures')
+    .description('kept.arrow -> signatures.arrow: per-book dedup features (normalized-text hashes, word 5-gram shingle sets, MinHash signatures, image pixel hashes and pHashes)')
+    .argument('<bookBuildDir>', 'the book\'s build folder, <corpus>/build/<bookId> (holds kept.arrow from `mtb filter`)')
+    .addHelpText('after', '\nSettings (minhashPermutations, shingleSize, maxImagePixels) come from <corpus>/corpus.json; see `mtb config --describe`.\nWrites signatures.arrow and status/signatures.json; a book whose earlier stage failed gets an empty signatures.arrow and is recorded as skipped.\nThe corpus join (`mtb dedup <corpus>`) reads only these files.')
+    .action(async (bookBuildDir: string) => {
+      const status = await runSignaturesStage(bookBuildDir);
+      const c = status.counts;
+      if (status.state === 'skipped') log.warn(`${bookBuildDir}: ${status.details[0] ?? 'skipped'}`);
+      else log.info(`${bookBuildDir}: ${c['text.hashed'] ?? 0} text blocks (${c.shingles ?? 0} shingles), ${c['image.hashed'] ?? 0} images hashed`);
+      for (const d of status.state === 'ok' ? status.details : []) log.warn(d);
+    });
+}

@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { createLogger } from '@mtb/core';
+import { runSplit, formatSummary } from '@mtb/split';
+
+const log = createLogger('split');
+
+export function registerSplit(program: Command): void {
+  program
+    .command('split')
+    .description('every book\'s segments.arrow -> shards/train and shards/eval (Arrow shards HuggingFace datasets can load) and report/stats.json')
+    .argument('<corpusDir>', 'the corpus folder (holds pdf/, build/<bookId>/segments.arrow, optional corpus.json and books.json)')
+    .addHelpText('after', '\nSettings (splitUnit, evalFraction, splitSeed, maxShardBytes) come from <corpus>/corpus.json; see `mtb config --describe`.')
+    .action(async (corpusDir: string) => {
+      const stats = await runSplit(corpusDir);
+      process.stdout.write(formatSummary(stats) + '\n');
+      log.info(`wrote ${stats.shards.train.files} train and ${stats.shards.eval.files} eval shard files and report/stats.json`);
+    });
+}

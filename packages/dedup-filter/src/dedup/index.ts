@@ -1,0 +1,15 @@
+export { normalizeText, normalizeWords, normalizeInto } from './normalize.js';
+export { ShingleHasher, SHINGLE_SCHEME, type TextFeatures } from './shingles.js';
+export { MinHasher, estimateJaccard, mergeMin, MINHASH_SEED } from './minhash.js';
+export { optimalLshParams, candidateProbability, type LshParams } from './lsh-params.js';
+export { jaccard, intersectionSize, sortUnique, unionOfSorted } from './jaccard.js';
+export { phashOfGray32, imageHashes, type ImageHashes } from './phash.js';
+export { hamming64, popcount32 } from './hamming.js';
+export { planMultiIndex, HammingIndex, type MultiIndexPlan } from './multi-index.js';
+export { KIND_TEXT, KIND_IMAGE, emptyBookSignatures, shinglesOf, type BookSignatures } from './book-signatures.js';
+export { computeSignatures, createHashers, type SignatureInput, type SignatureSettings, type Hashers } from './compute-signatures.js';
+export { encodeSignatures, decodeSignatures, readSignatures, writeSignatures, signaturesSchema } from './signatures-file.js';
+export { joinSignatures, type DedupDrop, type DedupDropList, type DedupReason, type JoinResult, type JoinSettings, type JoinSummary, type SignatureSource } from './join.js';
+export { formatDropList } from './drop-list-file.js';
+export { runSignaturesStage, SIGNATURES_STAGE, type SignaturesOptions } from './signatures-stage.js';
+export { runDedupStage, corpusSignatureSource, type DedupStageResult } from './dedup-stage.js';

@@ -1,0 +1,11 @@
+export { KEEP, drop, perBook, type Verdict, type NodeFilter, type FilterContext } from './verdict.js';
+export { createBookView, pageText, isFurniture, type BookView, type PageView, type PixelStats } from './book-view.js';
+export { FILTERS } from './filter-list.js';
+export { applyFilters, type Drop, type FilterOutcome } from './runner.js';
+export { measurePixels } from './pixel-stats.js';
+export { garbledReason } from './garbled.js';
+export { languageVerdict, assertKnownLanguages, KNOWN_LANGUAGES } from './language-id.js';
+export { citationDensity } from './bibliography.js';
+export { contentsProfile } from './contents-page.js';
+export { indexProfile } from './index-page.js';
+export { runFilterStage, filterCounts, dropListPath, FILTER_STAGE, type DropList, type FilterStageOptions } from './filter-stage.js';

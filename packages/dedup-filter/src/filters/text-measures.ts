@@ -1,0 +1,127 @@
+/**
+ * Plain measures of a text block that several filters read. Letters and digits
+ * are Unicode classes, so Greek, accented names and CJK count as letters, not symbols.
+ */
+
+const WORD_RE = /[\p{L}\p{N}]/u;
+const SPACE_RE = /\s/u;
+const LETTER_RE = /\p{L}/u;
+const DIGIT_RE = /\p{N}/u;
+/**
+ * Punctuation of ordinary sentences, data and formulas in running text
+ * ("4.27–4.02(3H, m)"): not evidence of a broken text layer, so not a symbol.
+ */
+const PROSE_PUNCTUATION = /[.,;:!?'"()[\]\-\u2010-\u2015\u2018\u2019\u201c\u201d/]/u;
+
+/** Whitespace-separated tokens that hold at least one letter or digit. */
+export function words(text: string): string[] {
+  return text.split(/\s+/u).filter((w) => WORD_RE.test(w));
+}
+
+export function wordCount(text: string): number {
+  let n = 0;
+  for (const w of text.split(/\s+/u)) if (WORD_RE.test(w)) n++;
+  return n;
+}
+
+export interface CharProfile {
+  /** Characters other than whitespace. */
+  visible: number;
+  letters: number;
+  digits: number;
+  /** Neither letter, digit, whitespace nor prose punctuation: maths, dingbats, control and replacement characters. */
+  symbols: number;
+  /** Count of the most frequent visible character that is not a digit (tables of numbers repeat "0" by nature). */
+  topNonDigitCount: number;
+}
+
+const enum Cls { Space, Letter, Digit, Punct, Symbol }
+
+/** Classes of the ASCII range, looked up instead of matched: most book text is ASCII. */
+const ASCII_CLASS: Uint8Array = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) t[c] = classify(String.fromCharCode(c));
+  return t;
+})();
+
+function classify(ch: string): Cls {
+  if (SPACE_RE.test(ch)) return Cls.Space;
+  if (LETTER_RE.test(ch)) return Cls.Letter;
+  if (DIGIT_RE.test(ch)) return Cls.Digit;
+  return PROSE_PUNCTUATION.test(ch) ? Cls.Punct : Cls.Symbol;
+}
+
+export function charProfile(text: string): CharProfile {
+  const asciiFreq = new Uint32Array(128);
+  let otherFreq: Map<number, number> | null = null;
+  let visible = 0, letters = 0, digits = 0, symbols = 0, topNonDigit = 0;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    let cls: Cls;
+    let count: number;
+    if (code < 128) {
+      cls = ASCII_CLASS[code]!;
+      if (cls === Cls.Space) continue;
+      count = ++asciiFreq[code]!;
+    } else {
+      code = text.codePointAt(i)!;
+      if (code > 0xffff) i++;
+      cls = classify(String.fromCodePoint(code));
+      if (cls === Cls.Space) continue;
+      otherFreq ??= new Map();
+      count = (otherFreq.get(code) ?? 0) + 1;
+      otherFreq.set(code, count);
+    }
+    visible++;
+    if (cls === Cls.Letter) letters++;
+    else if (cls === Cls.Digit) digits++;
+    else if (cls === Cls.Symbol) symbols++;
+    if (cls !== Cls.Digit && count > topNonDigit) topNonDigit = count;
+  }
+  return { visible, letters, digits, symbols, topNonDigitCount: topNonDigit };
+}
+
+/** URLs, e-mail addresses and DOIs are long by nature, not because spaces went missing. */
+const LONG_BY_NATURE = /^(?:[a-z][a-z0-9+.-]*:\/\/|www\.|doi:|10\.\d{4,}\/)|@[\w-]+\.|\.(?:com|org|net|edu|gov)\b/i;
+
+/**
+ * Letter runs longer than `maxLength`, where a run stops at anything that is not
+ * a letter: so a chemical name ("2-amino-3-(4-hydroxyphenyl)propanoic") is judged
+ * by its parts, and only words glued together by a lost space layer stay long.
+ */
+export function overlongLetters(text: string, maxLength: number): { overlong: number; letters: number } {
+  let overlong = 0, letters = 0;
+  for (const w of text.split(/\s+/u)) {
+    if (!w || LONG_BY_NATURE.test(w)) continue;
+    for (const run of w.split(/[^\p{L}\p{M}]+/u)) {
+      letters += run.length;
+      if (run.length > maxLength) overlong += run.length;
+    }
+  }
+  return { overlong, letters };
+}
+
+/** Tokens that make a lone letter a formula variable ("a = 73.1", "x < 2"). */
+const OPERATOR = /^[=<>\u2264\u2265\u00d7\u00b1+\u2212\u2013\-/*^~\u2248\u2260]$/u;
+
+/**
+ * Share of one-character words that English prose does not have: "a", "A", "I",
+ * digits, initials ("F.", "Baker D,"), list labels ("(b)") and formula variables
+ * ("b = 77.3") are normal; a text layer that decodes to single glyphs
+ * ("õ õ õ K K K") is not.
+ */
+export function strayCharShare(text: string): number {
+  const tokens = text.split(/\s+/u).filter(Boolean);
+  let stray = 0, counted = 0;
+  tokens.forEach((w, i) => {
+    if (!WORD_RE.test(w)) return;
+    counted++;
+    if (/^\p{Lu}[.,;]{1,2}$/u.test(w)) return;
+    if (/^\(\p{L}\)[.,;:]?$/u.test(w)) return;
+    const core = w.replace(/^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu, '');
+    if ([...core].length !== 1 || /^[aAI\p{N}]$/u.test(core)) return;
+    if (OPERATOR.test(tokens[i + 1] ?? '') || OPERATOR.test(tokens[i - 1] ?? '')) return;
+    stray++;
+  });
+  return counted ? stray / counted : 0;
+}

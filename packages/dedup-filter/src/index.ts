@@ -1,0 +1,2 @@
+export * from './filters/index.js';
+export * from './dedup/index.js';

@@ -1,0 +1,247 @@
+import { createXXHash64, type IHasher } from 'hash-wasm';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { BookError, type CorpusConfig, type StageStatus, reencodeImage, tempPathFor } from '@mtb/core';
+import { Deadline, PageTimeout } from './deadline.js';
+import { renderBookHtml } from './html.js';
+import { skipByDraw, skipBySize, type SkipReason } from './image-policy.js';
+import { assembleBook } from './layout/book.js';
+import { buildLines } from './layout/lines.js';
+import { normalizeText } from './layout/text.js';
+import type { PageLayout, PlacedImage } from './layout/types.js';
+import { openPdf } from './pdfjs/document.js';
+import { imageObject, readPage, type PageContent } from './pdfjs/page.js';
+import { toRawImage, type RawImage } from './pdfjs/pixels.js';
+
+/** The stage's name in status/ and in the Nx graph. */
+export const STAGE = 'html';
+
+export interface PdfToHtmlOptions {
+  bookId: string;
+  config: Pick<CorpusConfig, 'bookTimeoutMs' | 'pageTimeoutMs' | 'maxPages' | 'maxImagePixels' | 'minSliverSide' | 'maxImageSide' | 'jpegQuality'>;
+  /** Called after each page with (pages done, total pages). */
+  onPage?: (done: number, total: number) => void;
+}
+
+export interface PdfToHtmlResult {
+  /** The stage record (not yet written: the caller records it). */
+  status: StageStatus;
+  html: string;
+}
+
+/** Re-encodes run on sharp's thread pool while pdf.js parses the next page; this many at once bounds the pixels held. */
+const MAX_PENDING_ENCODES = 4;
+
+class Counts {
+  readonly map: Record<string, number> = {};
+  add(key: string, n = 1): void {
+    this.map[key] = (this.map[key] ?? 0) + n;
+  }
+}
+
+interface Pending {
+  image: PlacedImage;
+  page: number;
+  done: Promise<void>;
+  failed: boolean;
+}
+
+/**
+ * One PDF -> book.html text and image files under `<outDir>/images`. A bad book
+ * comes back as a failed status (with a class and a message), never as a
+ * thrown error; a page that throws is skipped and recorded. Writes only the
+ * images; the caller writes book.html and the status.
+ */
+export async function pdfToHtml(pdfPath: string, outDir: string, opts: PdfToHtmlOptions): Promise<PdfToHtmlResult> {
+  const { bookId, config } = opts;
+  const counts = new Counts();
+  const details: string[] = [];
+  const finalImagesDir = join(outDir, 'images');
+  // Images go to a hidden staging folder that replaces images/ in one rename at the end:
+  // readers see the old set or the whole new one, a killed run leaves no half set,
+  // and no per-file fsync is paid.
+  const imagesDir = tempPathFor(finalImagesDir);
+  mkdirSync(imagesDir, { recursive: true });
+  const publishImages = (): void => {
+    rmSync(finalImagesDir, { recursive: true, force: true });
+    renameSync(imagesDir, finalImagesDir);
+  };
+  const deadline = new Deadline(config.bookTimeoutMs, config.pageTimeoutMs, pdfPath);
+  let doc: PDFDocumentProxy | undefined;
+  const pending: Pending[] = [];
+  const inFlight = new Set<Promise<void>>();
+  try {
+    const bytes = new Uint8Array(readFileSync(pdfPath));
+    doc = await deadline.race(openPdf(bytes, pdfPath, { maxImageSize: config.maxImagePixels * 4 }), 'opening the file');
+    const total = doc.numPages;
+    if (total === 0) throw new BookError('no-pages', `${pdfPath} has no pages: re-export the book`);
+    if (total > config.maxPages) {
+      throw new BookError('too-large', `${pdfPath} has ${total} pages, more than maxPages (${config.maxPages}) in corpus.json: raise the limit if this is really one book`);
+    }
+    counts.add('pages', total);
+    const seen = new Set<string>();
+    const layouts: PageLayout[] = [];
+    for (let n = 1; n <= total; n++) {
+      deadline.check();
+      let page: PDFPageProxy | undefined;
+      try {
+        page = await deadline.race(doc.getPage(n), `page ${n}`);
+        const content = await deadline.race(readPage(page, normalizeText), `page ${n}`);
+        const images = await extractImages(page, n, content, { config, seen, counts, pending, inFlight, imagesDir, deadline });
+        layouts.push({ page: n, width: content.width, height: content.height, lines: buildLines(content.runs), images });
+      } catch (err) {
+        if (err instanceof BookError) throw err;
+        counts.add('pages.failed');
+        await dropPageImages(n, pending, counts, imagesDir);
+        details.push(`page ${n} skipped: ${err instanceof PageTimeout ? err.message : ((err as Error).message ?? String(err))}`);
+        layouts.push({ page: n, width: 0, height: 0, lines: [], images: [] });
+      } finally {
+        page?.cleanup();
+      }
+      opts.onPage?.(n, total);
+    }
+    await Promise.all(pending.map((p) => p.done));
+    if ((counts.map['pages.failed'] ?? 0) === total) {
+      throw new BookError('corrupt', `${pdfPath}: none of its ${total} pages could be read (${details[0] ?? 'unknown error'}): the file is damaged; re-download it`);
+    }
+    const failed = new Set(pending.filter((p) => p.failed).map((p) => p.image));
+    for (const l of layouts) l.images = l.images.filter((im) => !failed.has(im));
+    const book = assembleBook(layouts);
+    for (const p of book) {
+      for (const node of p.nodes) {
+        if (node.kind === 'heading') counts.add(`text.h${node.level}`);
+        else if (node.kind === 'paragraph') counts.add(node.role ? `text.${node.role}` : 'text.paragraphs');
+        else counts.add(node.caption === undefined ? 'images.uncaptioned' : 'images.captioned');
+      }
+    }
+    publishImages();
+    return { status: { stage: STAGE, state: 'ok', counts: sorted(counts.map), details }, html: renderBookHtml(bookId, book) };
+  } catch (err) {
+    // Let in-flight encodes finish before the images folder is emptied.
+    await Promise.allSettled(pending.map((p) => p.done));
+    rmSync(imagesDir, { recursive: true, force: true });
+    mkdirSync(imagesDir, { recursive: true });
+    publishImages();
+    const e = err instanceof BookError ? err : new BookError('internal', `${pdfPath}: ${(err as Error).stack ?? String(err)}`);
+    return {
+      status: { stage: STAGE, state: 'failed', error: { class: e.failureClass, message: e.message }, counts: sorted(counts.map), details },
+      html: renderBookHtml(bookId, []),
+    };
+  } finally {
+    await doc?.destroy().catch(() => undefined);
+  }
+}
+
+let hasherPromise: Promise<IHasher> | undefined;
+/** xxHash64 of decoded pixels: five times sha1's speed, and repeats within one book need no cryptographic strength. */
+function pixelHasher(): Promise<IHasher> {
+  hasherPromise ??= createXXHash64();
+  return hasherPromise;
+}
+
+/** A page that failed after some of its images were queued: those images belong to no page of the output. */
+async function dropPageImages(page: number, pending: Pending[], counts: Counts, imagesDir: string): Promise<void> {
+  for (const p of pending.filter((e) => e.page === page)) {
+    await p.done;
+    if (!p.failed) {
+      rmSync(join(imagesDir, p.image.src.slice('images/'.length)), { force: true });
+      counts.add('images.extracted', -1);
+    } else {
+      counts.add('images.skipped.undecodable', -1);
+    }
+    p.failed = true;
+    counts.add('images.skipped.page-failed');
+  }
+}
+
+function sorted(map: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+interface ExtractContext {
+  config: PdfToHtmlOptions['config'];
+  /** Draw keys and pixel hashes already written in this book. */
+  seen: Set<string>;
+  counts: Counts;
+  pending: Pending[];
+  inFlight: Set<Promise<void>>;
+  imagesDir: string;
+  deadline: Deadline;
+}
+
+/**
+ * The page's drawn images: skipped ones counted by reason, the others queued
+ * for re-encoding and placed where they are drawn. Repeats (the same object or
+ * the same pixels drawn again anywhere in the book: logos, rules, bullets) are
+ * written once, at their first draw.
+ */
+async function extractImages(page: PDFPageProxy, pageNo: number, content: PageContent, ctx: ExtractContext): Promise<PlacedImage[]> {
+  const placed: PlacedImage[] = [];
+  const skip = (reason: SkipReason): void => ctx.counts.add(`images.skipped.${reason}`);
+  let n = 0;
+  for (const draw of content.draws) {
+    ctx.counts.add('images.drawn');
+    const early = skipByDraw(draw);
+    if (early) {
+      skip(early);
+      continue;
+    }
+    const objectKey = draw.source.type === 'object' ? (draw.source.id.startsWith('g_') ? draw.source.id : `${pageNo}:${draw.source.id}`) : undefined;
+    if (objectKey && ctx.seen.has(`obj:${objectKey}`)) {
+      skip('repeated');
+      continue;
+    }
+    let raw: RawImage;
+    try {
+      const data = draw.source.type === 'object' ? await ctx.deadline.race(imageObject(page, draw.source.id), `image ${draw.source.id} on page ${pageNo}`) : draw.source.image;
+      const width = draw.crop?.w ?? data.width;
+      const height = draw.crop?.h ?? data.height;
+      const bySize = skipBySize(width, height, ctx.config);
+      if (bySize) {
+        skip(bySize);
+        continue;
+      }
+      raw = toRawImage(data, draw.mask, draw.crop);
+    } catch (err) {
+      if (err instanceof BookError) throw err;
+      skip('undecodable');
+      continue;
+    }
+    if (objectKey) ctx.seen.add(`obj:${objectKey}`);
+    const hasher = await pixelHasher();
+    hasher.init();
+    const hash = `${raw.width}x${raw.height}x${raw.channels}:${hasher.update(raw.data).digest('hex')}`;
+    if (ctx.seen.has(`px:${hash}`)) {
+      skip('repeated');
+      continue;
+    }
+    ctx.seen.add(`px:${hash}`);
+    n++;
+    const image: PlacedImage = { box: draw.box, src: '', width: 0, height: 0 };
+    placed.push(image);
+    await enqueueEncode(image, raw, pageNo, `p${pageNo}-${n}`, ctx);
+  }
+  return placed;
+}
+
+async function enqueueEncode(image: PlacedImage, raw: RawImage, page: number, stem: string, ctx: ExtractContext): Promise<void> {
+  while (ctx.inFlight.size >= MAX_PENDING_ENCODES) await Promise.race(ctx.inFlight);
+  const entry: Pending = { image, page, failed: false, done: Promise.resolve() };
+  entry.done = reencodeImage(raw, { maxSide: ctx.config.maxImageSide, jpegQuality: ctx.config.jpegQuality, maxPixels: ctx.config.maxImagePixels })
+    .then((enc) => {
+      const name = `${stem}.${enc.ext}`;
+      writeFileSync(join(ctx.imagesDir, name), enc.bytes);
+      image.src = `images/${name}`;
+      image.width = enc.width;
+      image.height = enc.height;
+      ctx.counts.add('images.extracted');
+    })
+    .catch(() => {
+      entry.failed = true;
+      ctx.counts.add('images.skipped.undecodable');
+    })
+    .finally(() => ctx.inFlight.delete(entry.done));
+  ctx.inFlight.add(entry.done);
+  ctx.pending.push(entry);
+}

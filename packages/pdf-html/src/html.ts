@@ -1,0 +1,41 @@
+import type { BookPage } from './layout/book.js';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ESCAPES[c]!);
+}
+
+const fmt = (n: number): string => String(Math.round(n * 10) / 10);
+
+/**
+ * book.html as the image-tokens stage reads it (the contract in the helpers'
+ * COMMON.md): one <section data-page> per page, furniture marked with data-role,
+ * figures with their page box in points and the re-encoded image's pixel size.
+ * One element per line so a diff of two runs reads as a diff of content.
+ */
+export function renderBookHtml(bookId: string, pages: BookPage[]): string {
+  const out: string[] = [
+    '<!DOCTYPE html>',
+    '<html>',
+    `<head><meta charset="utf-8"><title>${escapeHtml(bookId)}</title></head>`,
+    '<body>',
+    `<article data-book="${escapeHtml(bookId)}">`,
+  ];
+  for (const p of pages) {
+    out.push(`<section data-page="${p.page}">`);
+    for (const n of p.nodes) {
+      if (n.kind === 'heading') out.push(`<h${n.level}>${escapeHtml(n.text)}</h${n.level}>`);
+      else if (n.kind === 'paragraph') out.push(n.role ? `<p data-role="${n.role}">${escapeHtml(n.text)}</p>` : `<p>${escapeHtml(n.text)}</p>`);
+      else {
+        const b = n.image.box;
+        const img = `<img src="${escapeHtml(n.image.src)}" width="${n.image.width}" height="${n.image.height}">`;
+        const caption = n.caption === undefined ? '' : `<figcaption>${escapeHtml(n.caption)}</figcaption>`;
+        out.push(`<figure data-bbox="${fmt(b.x)},${fmt(b.y)},${fmt(b.w)},${fmt(b.h)}">${img}${caption}</figure>`);
+      }
+    }
+    out.push('</section>');
+  }
+  out.push('</article>', '</body>', '</html>', '');
+  return out.join('\n');
+}

@@ -1,0 +1,10 @@
+export { pdfToHtml, STAGE, type PdfToHtmlOptions, type PdfToHtmlResult } from './convert.js';
+export { runPdfHtml } from './stage.js';
+export { renderBookHtml } from './html.js';
+export { SKIP_REASONS, type SkipReason } from './image-policy.js';
+export { assembleBook, type BookNode, type BookPage } from './layout/book.js';
+export type { Box, FontStyle, Line, PageLayout, PlacedImage, TextRun, FurnitureRole } from './layout/types.js';
+export { openPdf, PDFJS_ASSETS } from './pdfjs/document.js';
+export { readPage, imageObject } from './pdfjs/page.js';
+export { toRawImage } from './pdfjs/pixels.js';
+export { htmlBlocks, furnitureScores, wordF1, paragraphOrder, type HtmlBlock, type TruthLike } from './quality.js';

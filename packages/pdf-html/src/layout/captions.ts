@@ -1,0 +1,41 @@
+import { type Box, bottom, right } from './types.js';
+
+const CAPTION = /^(?:fig(?:ure)?s?\.?|table|tab\.|plate|chart|scheme|exhibit|illustration)\s*(?:[A-Z]?\d+[A-Za-z]?(?:[.\-–]\d+)*|[IVXL]+)\b/i;
+
+/** "Figure 3.2", "Fig. 4", "Table 1", "FIGURE 12-3" at the start of a block. */
+export function isCaption(text: string): boolean {
+  return CAPTION.test(text.trim());
+}
+
+/** A caption farther from its image than this share of the page height is not adjacent. */
+const MAX_DISTANCE_SHARE = 0.2;
+
+/** Whitespace between two boxes (0 when they touch or overlap). */
+export function boxDistance(a: Box, b: Box): number {
+  const dx = Math.max(0, b.x - right(a), a.x - right(b));
+  const dy = Math.max(0, b.y - bottom(a), a.y - bottom(b));
+  return Math.hypot(dx, dy);
+}
+
+/**
+ * Each caption goes to the nearest image on its page that has no caption yet,
+ * closest pairs first, if the two are adjacent. Returns caption index -> image index.
+ */
+export function linkCaptions(captions: Array<{ box: Box }>, images: Array<{ box: Box }>, pageHeight: number): Map<number, number> {
+  const pairs: Array<{ c: number; i: number; d: number }> = [];
+  captions.forEach((c, ci) =>
+    images.forEach((im, ii) => {
+      const d = boxDistance(c.box, im.box);
+      if (d <= MAX_DISTANCE_SHARE * pageHeight) pairs.push({ c: ci, i: ii, d });
+    }),
+  );
+  pairs.sort((a, b) => a.d - b.d || a.c - b.c || a.i - b.i);
+  const links = new Map<number, number>();
+  const used = new Set<number>();
+  for (const p of pairs) {
+    if (links.has(p.c) || used.has(p.i)) continue;
+    links.set(p.c, p.i);
+    used.add(p.i);
+  }
+  return links;
+}

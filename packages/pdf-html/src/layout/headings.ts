@@ -1,0 +1,73 @@
+import type { FontStyle } from './types.js';
+
+export interface StyledText {
+  text: string;
+  font: FontStyle;
+  lineCount: number;
+}
+
+export interface HeadingScale {
+  bodySize: number;
+  bodyBold: boolean;
+  /** Heading sizes used more than once, largest first; index + 1 is the heading level (capped at 3). */
+  sizes: number[];
+}
+
+/** Text this much larger than the body text is a heading candidate. */
+const SIZE_RATIO = 1.12;
+const MAX_HEADING_LINES = 3;
+const MAX_HEADING_CHARS = 160;
+
+const round = (size: number): number => Math.round(size * 2) / 2;
+
+function looksLikeHeading(b: StyledText): boolean {
+  return b.lineCount <= MAX_HEADING_LINES && b.text.length <= MAX_HEADING_CHARS && /\p{L}.*\p{L}/su.test(b.text);
+}
+
+/**
+ * The book's typographic scale: the body size is the size most characters are
+ * set in; every larger size used by short blocks is a heading size, and sizes
+ * rank into h1..h3 from the largest down, across the whole book, so a chapter
+ * title is h1 on every page it occurs.
+ */
+export function headingScale(blocks: StyledText[]): HeadingScale {
+  const chars = new Map<string, number>();
+  for (const b of blocks) {
+    const k = `${round(b.font.size)}|${b.font.bold}`;
+    chars.set(k, (chars.get(k) ?? 0) + b.text.length);
+  }
+  let bodyKey = '10|false';
+  let best = -1;
+  for (const [k, n] of [...chars.entries()].sort()) {
+    if (n > best) {
+      best = n;
+      bodyKey = k;
+    }
+  }
+  const [sizeStr, boldStr] = bodyKey.split('|');
+  const bodySize = Number(sizeStr);
+  const uses = new Map<number, number>();
+  for (const b of blocks) {
+    if (looksLikeHeading(b) && b.font.size >= bodySize * SIZE_RATIO) uses.set(round(b.font.size), (uses.get(round(b.font.size)) ?? 0) + 1);
+  }
+  // A size used once (the title on the title page, a display line) does not take a rank of its own.
+  const sizes = [...uses.entries()].filter(([, n]) => n >= 2 || uses.size === 1).map(([size]) => size);
+  return { bodySize, bodyBold: boldStr === 'true', sizes: sizes.sort((a, b) => b - a) };
+}
+
+/** 1..3 for a heading, undefined for body text. Bold text at body size is the lowest level. */
+export function headingLevel(b: StyledText, scale: HeadingScale): 1 | 2 | 3 | undefined {
+  if (!looksLikeHeading(b)) return undefined;
+  if (b.font.size >= scale.bodySize * SIZE_RATIO) {
+    const size = round(b.font.size);
+    const rank = scale.sizes.indexOf(size);
+    // An unranked (single-use) size sits at the level of the ranked sizes above it.
+    const level = rank >= 0 ? rank + 1 : 1 + scale.sizes.filter((s) => s > size).length;
+    return Math.min(3, level) as 1 | 2 | 3;
+  }
+  const boldAtBodySize = b.font.bold && !scale.bodyBold && Math.abs(b.font.size - scale.bodySize) <= 0.12 * scale.bodySize;
+  if (boldAtBodySize && b.lineCount <= 2 && b.text.length <= 100 && !/[.,;]$/.test(b.text)) {
+    return Math.min(3, scale.sizes.length + 1) as 1 | 2 | 3;
+  }
+  return undefined;
+}

@@ -1,0 +1,64 @@
+import { isCaption } from './captions.js';
+import { type Box, type FontStyle, type Line, bottom, overlap, right, union } from './types.js';
+
+export interface TextBlock {
+  lines: Line[];
+  box: Box;
+  font: FontStyle;
+}
+
+/** Vertical whitespace above this many ems between two lines separates paragraphs. */
+const PARAGRAPH_GAP_EM = 0.55;
+/** A line starting this many ems right of the one above opens a paragraph (first-line indent). */
+const INDENT_EM = 0.8;
+/** A line ending this many ems short of the block's right edge, after a full stop, closes its paragraph. */
+const SHORT_LINE_EM = 2;
+
+/**
+ * Lines already in reading order -> paragraphs. A line continues the block
+ * above it when it sits right below it in the same column, in the same style,
+ * with line spacing rather than paragraph spacing, and the line above did not
+ * end its paragraph (a short last line after a full stop, or a first-line
+ * indent on the new line).
+ */
+export function buildParagraphs(lines: Line[]): TextBlock[] {
+  const blocks: TextBlock[] = [];
+  let current: TextBlock | undefined;
+  for (const line of lines) {
+    if (current && continues(current, line)) {
+      current.lines.push(line);
+      current.box = union(current.box, line.box);
+      continue;
+    }
+    current = { lines: [line], box: line.box, font: line.font };
+    blocks.push(current);
+  }
+  return blocks;
+}
+
+function sameStyle(a: FontStyle, b: FontStyle): boolean {
+  return Math.abs(a.size - b.size) <= 0.12 * Math.max(a.size, b.size) && a.bold === b.bold;
+}
+
+function continues(block: TextBlock, line: Line): boolean {
+  const prev = block.lines[block.lines.length - 1]!;
+  const em = Math.max(prev.font.size, line.font.size);
+  if (isCaption(line.text)) return false;
+  // A caption's bold label line ("Figure 2 Title") runs on into its regular-weight text.
+  const captionBody = isCaption(block.lines[0]!.text) && Math.abs(block.font.size - line.font.size) <= 0.12 * em;
+  if (!captionBody && !sameStyle(block.font, line.font)) return false;
+  const gap = line.box.y - bottom(prev.box);
+  if (line.baseline <= prev.baseline) return false;
+  if (gap > PARAGRAPH_GAP_EM * em) return false;
+  if (overlap(prev.box.x, right(prev.box), line.box.x, right(line.box)) <= 0) return false;
+  const blockLeft = Math.min(...block.lines.map((l) => l.box.x));
+  const blockRight = Math.max(...block.lines.map((l) => right(l.box)), right(line.box));
+  const indented = line.box.x - prev.box.x > INDENT_EM * em && line.box.x - prev.box.x < 6 * em;
+  const prevAtLeft = prev.box.x - blockLeft < 0.3 * em;
+  const prevShort = blockRight - right(prev.box) > SHORT_LINE_EM * em;
+  const prevEndsSentence = /[.!?:;"”’)\]]$/.test(prev.text);
+  if (prevShort && prevEndsSentence) return false;
+  // An indented line after one that does not end a sentence is a hanging indent (references), not a new paragraph.
+  if (indented && prevAtLeft && prevEndsSentence && (prevShort || block.lines.length > 1)) return false;
+  return true;
+}

@@ -1,0 +1,106 @@
+import { type Box, bottom, right } from './types.js';
+
+export interface OrderOptions {
+  /** Body font size of the page in points: gutters and gaps scale with it. */
+  em: number;
+}
+
+/** A vertical gap narrower than this many ems is not a column gutter. */
+const MIN_GUTTER_EM = 0.75;
+/** Each side of a gutter must hold at least this share of the region's width (list numbers are not a column). */
+const MIN_COLUMN_SHARE = 0.2;
+
+/** `float`: a figure, which text flows around; it never blocks a column gutter and reads in the column holding its centre. */
+export type Placed = { box: Box; float?: boolean };
+
+interface Gap {
+  at: number;
+  size: number;
+}
+
+/**
+ * Reading order by recursive XY-cut: a region splits first at column gutters
+ * (whitespace between its text running its full height; figures float, as in
+ * print, and do not block a gutter), read left to right; otherwise at its
+ * widest horizontal gap, read top to bottom, and each part is cut again. Cutting
+ * at only the widest horizontal gap, never at every gap, keeps two columns with
+ * aligned baselines from being read across, line by line.
+ */
+export function readingOrder<T extends Placed>(elements: T[], opts: OrderOptions): T[] {
+  const out: T[] = [];
+  cut(elements, opts, out);
+  return out;
+}
+
+function cut<T extends Placed>(elements: T[], opts: OrderOptions, out: T[]): void {
+  if (elements.length <= 1) {
+    out.push(...elements);
+    return;
+  }
+  const columns = splitColumns(elements, opts);
+  if (columns) {
+    for (const col of columns) cut(col, opts, out);
+    return;
+  }
+  const gap = widestGap(elements.map((e) => [e.box.y, bottom(e.box)]));
+  if (gap) {
+    const above = elements.filter((e) => e.box.y + e.box.h / 2 < gap.at);
+    const below = elements.filter((e) => e.box.y + e.box.h / 2 >= gap.at);
+    if (above.length && below.length) {
+      cut(above, opts, out);
+      cut(below, opts, out);
+      return;
+    }
+  }
+  // Overlapping elements with no whitespace between them: top to bottom, then left to right.
+  out.push(...[...elements].sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x));
+}
+
+function splitColumns<T extends Placed>(elements: T[], opts: OrderOptions): T[][] | undefined {
+  const text = elements.filter((e) => !e.float);
+  const blocking = text.length ? text : elements;
+  const left = Math.min(...blocking.map((e) => e.box.x));
+  const width = Math.max(...blocking.map((e) => right(e.box))) - left;
+  const gaps = projectionGaps(blocking.map((e) => [e.box.x, right(e.box)]))
+    .filter((g) => g.size >= MIN_GUTTER_EM * opts.em)
+    .map((g) => g.at);
+  if (!gaps.length) return undefined;
+  const groups: T[][] = [];
+  const bounds = [-Infinity, ...gaps, Infinity];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    groups.push(elements.filter((e) => e.box.x + e.box.w / 2 >= bounds[i]! && e.box.x + e.box.w / 2 < bounds[i + 1]!));
+  }
+  // Merge too-narrow groups into their neighbour: a column of list numbers or bullets reads with its text.
+  const merged: T[][] = [];
+  for (const g of groups.filter((grp) => grp.length > 0)) {
+    const gl = Math.min(...g.map((e) => e.box.x));
+    const gw = Math.max(...g.map((e) => right(e.box))) - gl;
+    if (gw < MIN_COLUMN_SHARE * width && merged.length) merged[merged.length - 1]!.push(...g);
+    else if (merged.length && merged[merged.length - 1]!.length && narrow(merged[merged.length - 1]!, width)) merged[merged.length - 1]!.push(...g);
+    else merged.push([...g]);
+  }
+  return merged.length > 1 ? merged : undefined;
+}
+
+function narrow<T extends Placed>(g: T[], width: number): boolean {
+  const gl = Math.min(...g.map((e) => e.box.x));
+  return Math.max(...g.map((e) => right(e.box))) - gl < MIN_COLUMN_SHARE * width;
+}
+
+/** Gaps in the union of the intervals, each as its midpoint and width. */
+function projectionGaps(intervals: Array<[number, number]>): Gap[] {
+  const sorted = intervals.filter(([a, b]) => b > a).sort((p, q) => p[0] - q[0]);
+  const gaps: Gap[] = [];
+  let end = -Infinity;
+  for (const [a, b] of sorted) {
+    if (end !== -Infinity && a > end) gaps.push({ at: (a + end) / 2, size: a - end });
+    end = Math.max(end, b);
+  }
+  return gaps;
+}
+
+function widestGap(intervals: Array<[number, number]>): Gap | undefined {
+  let best: Gap | undefined;
+  for (const g of projectionGaps(intervals)) if (!best || g.size > best.size) best = g;
+  return best;
+}

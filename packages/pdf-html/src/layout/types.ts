@@ -1,0 +1,80 @@
+/**
+ * Plain records the layout logic works on. Coordinates are PDF points in the
+ * page's viewport (rotation applied), origin top-left, y growing downwards, so
+ * "above" means a smaller y, as on the printed page.
+ */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface FontStyle {
+  /** Font size in points (the text's vertical scale on the page). */
+  size: number;
+  bold: boolean;
+  italic: boolean;
+}
+
+/** One text item as the PDF draws it: a run of glyphs in one font on one baseline. */
+export interface TextRun {
+  box: Box;
+  /** y of the baseline (box.y + ascent). */
+  baseline: number;
+  text: string;
+  font: FontStyle;
+  /** Not along the page's x axis (margin banners, rotated table heads): never merged with other runs. */
+  rotated?: boolean;
+}
+
+/** Runs on one baseline, no wider gap between them than a column gutter. */
+export interface Line {
+  box: Box;
+  baseline: number;
+  text: string;
+  /** The style most of the line's characters have. */
+  font: FontStyle;
+  /** Made of rotated text: margin banners and the like, kept out of the column analysis. */
+  rotated?: boolean;
+}
+
+/** An image already written to disk, placed where the page draws it. */
+export interface PlacedImage {
+  box: Box;
+  /** Relative to book.html: images/p<page>-<n>.<ext>. */
+  src: string;
+  width: number;
+  height: number;
+}
+
+/** What one page contributes before the book-level passes (furniture, headings). */
+export interface PageLayout {
+  /** 1-based. */
+  page: number;
+  width: number;
+  height: number;
+  lines: Line[];
+  images: PlacedImage[];
+}
+
+export type FurnitureRole = 'header' | 'footer' | 'page-number';
+
+export function right(b: Box): number {
+  return b.x + b.w;
+}
+
+export function bottom(b: Box): number {
+  return b.y + b.h;
+}
+
+export function union(a: Box, b: Box): Box {
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return { x, y, w: Math.max(right(a), right(b)) - x, h: Math.max(bottom(a), bottom(b)) - y };
+}
+
+/** Length of the overlap of [a0,a1] and [b0,b1] (0 when disjoint). */
+export function overlap(a0: number, a1: number, b0: number, b1: number): number {
+  return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
+}

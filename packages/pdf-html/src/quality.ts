@@ -1,0 +1,113 @@
+/**
+ * How good a book.html is, against ground truth (sample-gen's truth files): the
+ * figures the stage is judged on. Plain functions over
+ * the parsed HTML, shared by the tests and the bench.
+ */
+import { parse } from 'node-html-parser';
+
+export interface HtmlBlock {
+  page: number;
+  tag: string;
+  role?: string;
+  text: string;
+}
+
+export interface TruthLike {
+  blocks: Array<{ seq: number; page: number; kind: string; text: string }>;
+  furniture: Array<{ page: number; role: string; text: string }>;
+  figures: Array<{ page: number; caption: string }>;
+}
+
+export function htmlBlocks(html: string): HtmlBlock[] {
+  const out: HtmlBlock[] = [];
+  for (const section of parse(html).querySelectorAll('section')) {
+    const page = Number(section.getAttribute('data-page'));
+    for (const el of section.childNodes) {
+      if (!('tagName' in el) || !el.tagName) continue;
+      const tag = (el.tagName as string).toLowerCase();
+      if (tag === 'figure') {
+        const cap = (el as unknown as { querySelector(s: string): { text: string } | null }).querySelector('figcaption');
+        if (cap) out.push({ page, tag: 'figcaption', text: decode(cap.text) });
+        continue;
+      }
+      const role = (el as unknown as { getAttribute(n: string): string | undefined }).getAttribute('data-role');
+      out.push({ page, tag, role: role ?? undefined, text: decode((el as unknown as { text: string }).text) });
+    }
+  }
+  return out;
+}
+
+function decode(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+}
+
+const norm = (s: string): string => s.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+const words = (s: string): string[] => norm(s).match(/[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu) ?? [];
+
+/** Share of truth furniture lines we marked, and share of truth body paragraphs we marked as furniture. */
+export function furnitureScores(blocks: HtmlBlock[], truth: TruthLike): { marked: number; wrongBody: number } {
+  const ours = new Map<number, string[]>();
+  for (const b of blocks) if (b.role) ours.set(b.page, [...(ours.get(b.page) ?? []), norm(b.text)]);
+  const found = truth.furniture.filter((f) => (ours.get(f.page) ?? []).some((t) => t === norm(f.text) || t.includes(norm(f.text)))).length;
+  const body = truth.blocks.filter((b) => b.kind === 'body');
+  const wrong = body.filter((b) => (ours.get(b.page) ?? []).some((t) => t.length > 0 && norm(b.text).includes(t) && t.split(' ').length >= 3)).length;
+  return { marked: truth.furniture.length ? found / truth.furniture.length : 1, wrongBody: body.length ? wrong / body.length : 0 };
+}
+
+/** Bag-of-words F1 of everything but furniture against every truth block and caption. */
+export function wordF1(blocks: HtmlBlock[], truth: TruthLike): number {
+  const count = (ws: string[]): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const w of ws) m.set(w, (m.get(w) ?? 0) + 1);
+    return m;
+  };
+  const ours = count(blocks.filter((b) => !b.role).flatMap((b) => words(b.text)));
+  const gold = count(truth.blocks.map((b) => b.text).flatMap(words));
+  let tp = 0;
+  let nOurs = 0;
+  let nGold = 0;
+  for (const [w, n] of ours) {
+    tp += Math.min(n, gold.get(w) ?? 0);
+    nOurs += n;
+  }
+  for (const n of gold.values()) nGold += n;
+  const p = nOurs ? tp / nOurs : 0;
+  const r = nGold ? tp / nGold : 0;
+  return p + r ? (2 * p * r) / (p + r) : 0;
+}
+
+/**
+ * Paragraph order: each truth body paragraph is located by its opening words
+ * among our blocks; the share found and the share in order (longest increasing
+ * run of positions over the found ones).
+ */
+export function paragraphOrder(blocks: HtmlBlock[], truth: TruthLike): { found: number; inOrder: number } {
+  const texts = blocks.map((b) => norm(b.text));
+  const positions: number[] = [];
+  const body = truth.blocks.filter((b) => b.kind === 'body').sort((a, b) => a.seq - b.seq);
+  let from = 0;
+  for (const b of body) {
+    const head = norm(b.text).slice(0, 50);
+    // A paragraph that runs onto the next page ends its first page as a prefix of the truth text.
+    const matches = (t: string): boolean => t.startsWith(head) || (t.length >= 20 && head.startsWith(t));
+    let at = texts.findIndex((t, i) => i >= from && matches(t));
+    if (at < 0) at = texts.findIndex(matches);
+    if (at >= 0) {
+      positions.push(at);
+      from = at;
+    }
+  }
+  // Longest non-decreasing subsequence (patience sorting).
+  const tails: number[] = [];
+  for (const p of positions) {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tails[mid]! <= p) lo = mid + 1;
+      else hi = mid;
+    }
+    tails[lo] = p;
+  }
+  return { found: body.length ? positions.length / body.length : 1, inOrder: positions.length ? tails.length / positions.length : 1 };
+}

@@ -1,0 +1,47 @@
+import { assembleBook } from '../src/layout/book.js';
+import { renderBookHtml } from '../src/html.js';
+import type { PageLayout } from '../src/layout/types.js';
+import { line } from './fixtures.js';
+
+function page(n: number): PageLayout {
+  return {
+    page: n,
+    width: 600,
+    height: 800,
+    lines: [
+      line('Handbook of Cardiology', 40, 40, 8, { w: 150 }),
+      line(['The Heart & Its <Valves>', 'Anatomy', 'Physiology', 'Pathology'][n - 1]!, 40, 100, 18, { w: 300 }),
+      line('The left ventricle pumps blood into the aorta and the whole sys-', 40, 130, 10, { w: 500 }),
+      line('temic circulation, as Figure 1 shows.', 40, 142, 10, { w: 250 }),
+      line('Figure 1 The left ventricle.', 40, 420, 9, { w: 200 }),
+      line(String(n), 300, 770, 8, { w: 8 }),
+    ],
+    images: n === 1 ? [{ box: { x: 40, y: 200, w: 300, h: 200 }, src: 'images/p1-1.jpg', width: 300, height: 200 }] : [],
+  };
+}
+
+describe('assembleBook + renderBookHtml', () => {
+  const pages = [1, 2, 3, 4].map(page);
+  const book = assembleBook(pages);
+
+  it('puts furniture first and last, headings, rejoined paragraphs and a captioned figure in order', () => {
+    expect(book[0]!.nodes).toEqual([
+      { kind: 'paragraph', text: 'Handbook of Cardiology', role: 'header' },
+      { kind: 'heading', level: 1, text: 'The Heart & Its <Valves>' },
+      { kind: 'paragraph', text: 'The left ventricle pumps blood into the aorta and the whole systemic circulation, as Figure 1 shows.' },
+      { kind: 'figure', image: pages[0]!.images[0], caption: 'Figure 1 The left ventricle.' },
+      { kind: 'paragraph', text: '1', role: 'page-number' },
+    ]);
+  });
+
+  it('writes the book.html contract, escaped', () => {
+    const html = renderBookHtml('demo-book', book);
+    expect(html).toContain('<article data-book="demo-book">');
+    expect(html).toContain('<section data-page="1">');
+    expect(html).toContain('<h1>The Heart &amp; Its &lt;Valves&gt;</h1>');
+    expect(html).toContain('<p data-role="header">Handbook of Cardiology</p>');
+    expect(html).toContain('<p data-role="page-number">4</p>');
+    expect(html).toContain('<figure data-bbox="40,200,300,200"><img src="images/p1-1.jpg" width="300" height="200"><figcaption>Figure 1 The left ventricle.</figcaption></figure>');
+    expect(renderBookHtml('demo-book', assembleBook([1, 2, 3, 4].map(page)))).toBe(html);
+  });
+});

@@ -1,0 +1,40 @@
+import { buildParagraphs } from '../src/layout/paragraphs.js';
+import { line } from './fixtures.js';
+
+const texts = (lines: ReturnType<typeof line>[]): string[][] => buildParagraphs(lines).map((b) => b.lines.map((l) => l.text));
+
+describe('buildParagraphs', () => {
+  it('starts a paragraph at a wider gap', () => {
+    expect(texts([line('a', 40, 100, 10, { w: 400 }), line('b', 40, 112, 10, { w: 400 }), line('c', 40, 140, 10, { w: 400 })])).toEqual([['a', 'b'], ['c']]);
+  });
+
+  it('starts a paragraph after a short last line ending a sentence', () => {
+    expect(texts([line('a full line of text', 40, 100, 10, { w: 400 }), line('ends here.', 40, 112, 10, { w: 100 }), line('Next one', 40, 124, 10, { w: 400 })])).toEqual([
+      ['a full line of text', 'ends here.'],
+      ['Next one'],
+    ]);
+  });
+
+  it('starts a paragraph at a first-line indent', () => {
+    expect(texts([line('one', 40, 100, 10, { w: 400 }), line('two.', 40, 112, 10, { w: 400 }), line('Indented', 55, 124, 10, { w: 385 })])).toEqual([['one', 'two.'], ['Indented']]);
+  });
+
+  it('keeps a hanging indent (reference lists) in one block', () => {
+    expect(texts([line('1. Smith J, a long reference', 40, 100, 10, { w: 400 }), line('continued here.', 55, 112, 10, { w: 385 })])).toEqual([
+      ['1. Smith J, a long reference', 'continued here.'],
+    ]);
+  });
+
+  it('separates a heading from its text by style', () => {
+    expect(texts([line('Heading', 40, 100, 14, { bold: true, w: 100 }), line('body text', 40, 116, 10, { w: 400 })])).toEqual([['Heading'], ['body text']]);
+  });
+
+  it('keeps a caption with its regular-weight continuation and starts a block at a caption', () => {
+    const lines = [
+      line('body text', 40, 88, 9, { w: 400 }),
+      line('Figure 2 Bold title', 40, 100, 9, { bold: true, w: 400 }),
+      line('explained further', 40, 111, 9, { w: 400 }),
+    ];
+    expect(texts(lines)).toEqual([['body text'], ['Figure 2 Bold title', 'explained further']]);
+  });
+});

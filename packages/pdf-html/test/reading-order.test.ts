@@ -1,0 +1,52 @@
+import { readingOrder } from '../src/layout/reading-order.js';
+import { line } from './fixtures.js';
+
+describe('readingOrder', () => {
+  it('reads a two-column page column by column, with the title first and the footer last', () => {
+    const els = [line('Title across both columns', 40, 50, 18, { w: 500 })];
+    // Aligned baselines in both columns: the trap for naive horizontal cuts.
+    for (let i = 0; i < 5; i++) {
+      els.push(line(`L${i}`, 40, 100 + i * 12, 10, { w: 240 }));
+      els.push(line(`R${i}`, 300, 100 + i * 12, 10, { w: 240 }));
+    }
+    els.push(line('footer note', 40, 760, 8, { w: 500 }));
+    const order = readingOrder([...els].reverse(), { em: 10 }).map((l) => l.text);
+    expect(order).toEqual(['Title across both columns', 'L0', 'L1', 'L2', 'L3', 'L4', 'R0', 'R1', 'R2', 'R3', 'R4', 'footer note']);
+  });
+
+  it('lets figures float: a figure across the gutter neither blocks the columns nor splits them', () => {
+    const els = [
+      line('A1', 40, 100, 10, { w: 240 }),
+      line('B1', 300, 100, 10, { w: 240 }),
+      { text: 'figure', box: { x: 200, y: 130, w: 200, h: 200 }, float: true },
+      line('A2', 40, 360, 10, { w: 240 }),
+      line('B2', 300, 360, 10, { w: 240 }),
+    ];
+    expect(readingOrder(els, { em: 10 }).map((e) => e.text)).toEqual(['A1', 'A2', 'B1', 'figure', 'B2']);
+  });
+
+  it('reads full-width text between two-column blocks in page order', () => {
+    const els = [
+      line('A1', 40, 100, 10, { w: 240 }),
+      line('B1', 300, 100, 10, { w: 240 }),
+      line('Section title across the page', 40, 140, 14, { w: 500 }),
+      line('A2', 40, 180, 10, { w: 240 }),
+      line('B2', 300, 180, 10, { w: 240 }),
+    ];
+    expect(readingOrder(els, { em: 10 }).map((e) => e.text)).toEqual(['A1', 'B1', 'Section title across the page', 'A2', 'B2']);
+  });
+
+  it('does not take a column of list numbers for a text column', () => {
+    const els = [];
+    for (let i = 0; i < 3; i++) {
+      els.push(line(`${i + 1}.`, 40, 100 + i * 12, 10, { w: 10 }));
+      els.push(line(`item ${i + 1} text`, 70, 100 + i * 12, 10, { w: 400 }));
+    }
+    expect(readingOrder(els, { em: 10 }).map((e) => e.text)).toEqual(['1.', 'item 1 text', '2.', 'item 2 text', '3.', 'item 3 text']);
+  });
+
+  it('keeps a single column top to bottom', () => {
+    const els = [line('c', 40, 300), line('a', 40, 100), line('b', 40, 200)];
+    expect(readingOrder(els, { em: 10 }).map((e) => e.text)).toEqual(['a', 'b', 'c']);
+  });
+});

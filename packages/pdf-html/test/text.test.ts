@@ -1,0 +1,31 @@
+import { joinLines, normalizeText, Vocabulary } from '../src/layout/text.js';
+
+describe('normalizeText', () => {
+  it('folds ligatures (NFKC) and drops control characters', () => {
+    expect(normalizeText('e\ufb03cient \ufb01gure\u0007')).toBe('efficient figure');
+  });
+});
+
+describe('joinLines', () => {
+  it('rejoins a word broken at a line end', () => {
+    expect(joinLines(['the haemato-', 'poietic system'])).toBe('the haematopoietic system');
+  });
+
+  it('keeps real hyphens: compounds the book writes hyphenated, and a capital or digit after the dash', () => {
+    const vocab = new Vocabulary();
+    vocab.addLine('a long-term study of long-term outcomes');
+    expect(joinLines(['the long-', 'term effects'], vocab)).toBe('the long-term effects');
+    expect(joinLines(['the N-', 'domain'], vocab)).toBe('the N-domain');
+    expect(joinLines(['COVID-', '19 cases'], vocab)).toBe('COVID-19 cases');
+  });
+
+  it('prefers the closed form when the book uses it', () => {
+    const vocab = new Vocabulary();
+    vocab.addLine('homoeostasis and homoeostasis');
+    expect(joinLines(['electrolyte homoeo-', 'stasis'], vocab)).toBe('electrolyte homoeostasis');
+  });
+
+  it('removes soft hyphens and joins lines with one space', () => {
+    expect(joinLines(['inter\u00ad', 'national  trade', ' and more'])).toBe('international trade and more');
+  });
+});

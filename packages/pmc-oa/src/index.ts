@@ -1,0 +1,11 @@
+export { convertPmcOa, REPORT_FILE, REJECTED_FILE, type PmcOaOptions, type PmcOaReport, type SplitSummary } from './convert.js';
+export { readJsonlLines, countLines, DEFAULT_MAX_LINE_BYTES, type JsonlLine, type JsonlReadOptions } from './jsonl.js';
+export { resolveInputs, InputError, SINGLE_FILES, type InputFile, type InputLayout } from './inputs.js';
+export { parsePair, parsePairLine, unsafeNameReason, normalizePmcid, pmcidFromImageName, normalizeCaption, type Pair, type RejectReason, type Verdict } from './pair.js';
+export { hashSplit, SPLITS, PUBLIC_SPLIT_FILES, type Split, type HashSplitOptions } from './split.js';
+export { NameTable } from './name-table.js';
+export { mapOrdered } from './ordered-map.js';
+export { pairRow, imageStem } from './row.js';
+export { PMC_OA_IMAGE_PREFIX, DEFAULT_MAX_IMAGE_BYTES, type ImageSource, type ImageSourceOptions, type EntryRejection } from './image-source.js';
+export { ZipImageSource } from './zip-images.js';
+export { FolderImageSource } from './folder-images.js';

@@ -1,0 +1,133 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readIndex, type ShardRow } from '@mtb/shards';
+import { ShardStream, type ShardStreamOptions } from '../src/loader.js';
+import { fitTokens } from '../src/labels.js';
+import { IMAGE_FLOATS } from '../src/shapes.js';
+import { writeMtbShards, writePmcShards } from './fixtures.js';
+
+let root: string;
+let mtbDir: string;
+let pmcDir: string;
+let mtbRows: ShardRow[];
+let pmcRows: ShardRow[];
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'shard-stream-'));
+  mtbDir = join(root, 'mtb');
+  pmcDir = join(root, 'pmc');
+  mtbRows = await writeMtbShards(mtbDir, 23);
+  pmcRows = await writePmcShards(pmcDir, 17);
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function opts(over: Partial<ShardStreamOptions> = {}): ShardStreamOptions {
+  return { sources: [mtbDir, pmcDir], batchSize: 4, seed: 3, blockSize: 5, maxImages: 3, workers: 0, ...over };
+}
+
+/** Shard file of each row id, from index.json's row counts (rows are written in order). */
+function shardOfRows(dir: string, rows: ShardRow[]): Map<string, string> {
+  const out = new Map<string, string>();
+  let i = 0;
+  for (const s of readIndex(dir).shards) for (let r = 0; r < s.rows; r++) out.set(rows[i++]!.id, s.file);
+  return out;
+}
+
+describe('ShardStream on shard folders written by @mtb/shards', () => {
+  it('writes several shards per folder (the fixtures exercise shard boundaries)', () => {
+    expect(readIndex(mtbDir).shards.length).toBeGreaterThanOrEqual(2);
+    expect(readIndex(pmcDir).shards.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('yields every row once per epoch with its own tokens and pixels, names sources from the data', async () => {
+    const s = await ShardStream.open(opts({ batchSize: 1 }));
+    const byId = new Map([...mtbRows, ...pmcRows].map((r) => [r.id, r]));
+    const seen = new Map<string, number>();
+    // Equal weights alternate: 34 samples = 17 of each; take one full MTB epoch (23) = 46 samples.
+    for (let i = 0; i < 46; i++) {
+      const b = await s.next();
+      const row = byId.get(b.ids[0]!)!;
+      expect(b.sources[0]).toBe(row.source);
+      seen.set(row.id, (seen.get(row.id) ?? 0) + 1);
+      const fit = fitTokens(row.input_ids, 3, 1024);
+      expect([...b.inputIds.subarray(0, fit.ids.length)]).toEqual([...fit.ids]);
+      expect(b.imageMask.reduce((a, v) => a + v, 0)).toBe(row.images.length);
+      // Slot 0 holds this row's first image: a uniform colour, so its red plane is one value.
+      expect(new Set(b.pixels.subarray(0, 224 * 224)).size).toBe(1);
+    }
+    const mtbSeen = mtbRows.map((r) => seen.get(r.id));
+    expect(mtbSeen.every((n) => n === 1)).toBe(true);
+    expect(s.report().sources.map((r) => r.name)).toEqual(['mtb', 'pmc-oa']);
+    expect(s.report().sources.map((r) => r.samples)).toEqual([23, 23]);
+    await s.close();
+  });
+
+  it('resumes exactly across an epoch boundary, on two ranks', async () => {
+    for (const rank of [0, 1]) {
+      const full = await ShardStream.open(opts({ rank, worldSize: 2 }));
+      const expected: string[][] = [];
+      for (let i = 0; i < 12; i++) expected.push((await full.next()).ids);
+      await full.close();
+      // Stops before, between and after the epoch boundaries (9 PMC, 12 MTB samples per rank).
+      for (const stop of [3, 7, 10]) {
+        const a = await ShardStream.open(opts({ rank, worldSize: 2 }));
+        const got: string[][] = [];
+        for (let i = 0; i < stop; i++) got.push((await a.next()).ids);
+        const state = JSON.stringify(a.state());
+        await a.close();
+        const b = await ShardStream.open(opts({ resume: state, rank }));
+        for (let i = stop; i < 12; i++) got.push((await b.next()).ids);
+        await b.close();
+        expect(got).toEqual(expected);
+      }
+    }
+  });
+
+  it('detects a flipped byte before any sample of that shard is used, naming the shard', async () => {
+    const dir = join(root, 'flipped');
+    cpSync(mtbDir, dir, { recursive: true });
+    const index = readIndex(dir);
+    const victim = index.shards[1]!.file;
+    const bytes = readFileSync(join(dir, victim));
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+    writeFileSync(join(dir, victim), bytes);
+    const shardOf = shardOfRows(dir, mtbRows);
+    const s = await ShardStream.open(opts({ sources: [{ dir, name: 'mtb' }], batchSize: 1, blockSize: 3 }));
+    let error: Error | undefined;
+    for (let i = 0; i < 23 && !error; i++) {
+      try {
+        const b = await s.next();
+        expect(shardOf.get(b.ids[0]!)).not.toBe(victim);
+      } catch (err) {
+        error = err as Error;
+      }
+    }
+    await s.close();
+    expect(error?.message).toContain(victim);
+  });
+
+  it('refuses a folder with a missing shard, naming it', async () => {
+    const dir = join(root, 'missing');
+    cpSync(pmcDir, dir, { recursive: true });
+    const victim = readIndex(dir).shards[0]!.file;
+    unlinkSync(join(dir, victim));
+    await expect(ShardStream.open(opts({ sources: [dir] }))).rejects.toThrow(new RegExp(`${victim}.*missing`));
+  });
+
+  it('gives identical batches on worker threads', async () => {
+    const a = await ShardStream.open(opts({ padImagesToMax: true }));
+    const b = await ShardStream.open(opts({ workers: 1, padImagesToMax: true }));
+    for (let i = 0; i < 3; i++) {
+      const x = await a.next();
+      const y = await b.next();
+      expect(y.ids).toEqual(x.ids);
+      expect(y.inputIds).toEqual(x.inputIds);
+      expect(Buffer.from(y.pixels.buffer).equals(Buffer.from(x.pixels.buffer))).toBe(true);
+      expect(x.pixels.length).toBe(4 * 3 * IMAGE_FLOATS);
+    }
+    await a.close();
+    await b.close();
+  });
+});

@@ -1,0 +1,153 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import {
+  bookPaths, corpusPaths, createProgress, listBooks, loadCorpusConfig, readBookStatus, writeJsonAtomic, type CorpusConfig,
+} from '@mtb/core';
+import { ShardWriter, readRowsFile, type ShardRow } from '@mtb/shards';
+import { assignSplit, type SplitName } from './assign.js';
+import { histogram } from './histogram.js';
+import type { CorpusStats } from './stats.js';
+
+const TOKEN_BIN = 64;
+
+export interface SplitOptions { config?: CorpusConfig; quiet?: boolean }
+
+function readBooksJson(file: string): Record<string, { specialty?: string }> {
+  if (!existsSync(file)) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, { specialty?: string }>;
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message}); fix it or remove it`);
+  }
+}
+
+function readWholeBookDrop(file: string): { twinBook: string; similarity: number } | null {
+  if (!existsSync(file)) return null;
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as { wholeBook?: { twinBook: string; similarity: number } | null };
+  return raw.wholeBook ?? null;
+}
+
+function addInto(target: Record<string, number>, counts: Record<string, number>, prefix: string): void {
+  for (const [k, v] of Object.entries(counts)) {
+    if (k.startsWith(prefix) && v !== 0) target[k.slice(prefix.length)] = (target[k.slice(prefix.length)] ?? 0) + v;
+  }
+}
+
+const sortedRecord = (r: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(r).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+
+/**
+ * `mtb split <corpus>`: every book's segments.arrow -> shards/train and
+ * shards/eval (books in id order, segments in book order, so the same inputs
+ * give the same bytes), and report/stats.json.
+ */
+export async function runSplit(corpusDir: string, opts: SplitOptions = {}): Promise<CorpusStats> {
+  const paths = corpusPaths(corpusDir);
+  const config = opts.config ?? loadCorpusConfig(paths.config);
+  const booksMeta = readBooksJson(paths.books);
+  const books = listBooks(corpusDir);
+  const name = config.name ?? basename(paths.root);
+  const writers: Record<SplitName, ShardWriter> = {
+    train: new ShardWriter(paths.trainDir, { maxShardBytes: config.maxShardBytes, fingerprintSeed: `${name}/train`, description: `MTB interleaved segments of ${name}, train split` }),
+    eval: new ShardWriter(paths.evalDir, { maxShardBytes: config.maxShardBytes, fingerprintSeed: `${name}/eval`, description: `MTB interleaved segments of ${name}, eval split` }),
+  };
+  const stats: CorpusStats = {
+    corpus: name,
+    settings: { splitUnit: config.splitUnit, evalFraction: config.evalFraction, splitSeed: config.splitSeed, minImages: config.minImages, maxImages: config.maxImages, maxTokens: config.maxTokens },
+    books: { total: books.length, ok: 0, failed: 0, failedByClass: {}, failedBooks: [], droppedAsDuplicate: 0, duplicates: [], withoutSegments: 0 },
+    pages: 0,
+    images: { extracted: 0, droppedByReason: {}, kept: 0, keptShare: 0 },
+    tokens: { extracted: 0, droppedByReason: {}, kept: 0, keptShare: 0, inSegments: 0 },
+    segments: {
+      total: 0, train: 0, eval: 0, evalFractionTarget: config.evalFraction, evalFractionRealized: 0,
+      booksPerSplit: { train: 0, eval: 0 }, imagesPerSplit: { train: 0, eval: 0 }, tokensPerSplit: { train: 0, eval: 0 },
+    },
+    histograms: { tokensPerSegment: { edges: [], counts: [] }, imagesPerSegment: { edges: [], counts: [] } },
+    specialties: {},
+    shards: { train: { files: 0, bytes: 0 }, eval: { files: 0, bytes: 0 } },
+  };
+  const tokensPerSegment: number[] = [];
+  const imagesPerSegment: number[] = [];
+  const progress = createProgress('split', books.length, 'books', opts.quiet ? { quiet: true } : {});
+  try {
+    for (const { bookId } of books) {
+      const bp = bookPaths(corpusDir, bookId);
+      const status = readBookStatus(bp.status, bookId);
+      const stages = status.stages;
+      stats.pages += stages['html']?.counts['pages'] ?? stages['pdf-html']?.counts['pages'] ?? 0;
+      const filter = stages['filter']?.counts ?? {};
+      const seg = stages['segments']?.counts ?? {};
+      stats.images.extracted += filter['images.in'] ?? seg['images.in'] ?? 0;
+      stats.tokens.extracted += filter['tokens.in'] ?? seg['tokens.in'] ?? 0;
+      addInto(stats.images.droppedByReason, filter, 'drop-images.');
+      addInto(stats.images.droppedByReason, seg, 'drop-images.');
+      addInto(stats.tokens.droppedByReason, filter, 'drop-tokens.');
+      addInto(stats.tokens.droppedByReason, seg, 'drop-tokens.');
+      stats.tokens.kept += seg['tokens.kept'] ?? 0;
+
+      if (status.state === 'failed') {
+        const failed = Object.values(stages).find((s) => s.state === 'failed')!;
+        const cls = failed.error?.class ?? 'internal';
+        stats.books.failed++;
+        stats.books.failedByClass[cls] = (stats.books.failedByClass[cls] ?? 0) + 1;
+        stats.books.failedBooks.push({ bookId, stage: failed.stage, class: cls, message: failed.error?.message ?? '' });
+        progress.increment();
+        continue;
+      }
+      stats.books.ok++;
+      const twin = readWholeBookDrop(bp.dropList);
+      if (twin) {
+        stats.books.droppedAsDuplicate++;
+        stats.books.duplicates.push({ bookId, twinBook: twin.twinBook, similarity: twin.similarity });
+      }
+      const rows: ShardRow[] = existsSync(bp.segments) ? readRowsFile(bp.segments) : [];
+      if (rows.length === 0) stats.books.withoutSegments++;
+      const specialty = booksMeta[bookId]?.specialty;
+      const spec = specialty ? (stats.specialties[specialty] ??= { books: 0, segments: 0, images: 0, tokens: 0 }) : undefined;
+      if (spec) spec.books++;
+      const bookSplits = new Set<SplitName>();
+      for (const row of rows) {
+        const split = assignSplit(config.splitUnit === 'book' ? bookId : row.id, config.evalFraction, config.splitSeed);
+        await writers[split].write(row);
+        bookSplits.add(split);
+        stats.segments[split]++;
+        stats.segments.imagesPerSplit[split] += row.num_images;
+        stats.segments.tokensPerSplit[split] += row.num_tokens;
+        stats.images.kept += row.num_images;
+        stats.tokens.inSegments += row.num_tokens;
+        tokensPerSegment.push(row.num_tokens);
+        imagesPerSegment.push(row.num_images);
+        if (spec) {
+          spec.segments++;
+          spec.images += row.num_images;
+          spec.tokens += row.num_tokens;
+        }
+      }
+      for (const s of bookSplits) stats.segments.booksPerSplit[s]++;
+      progress.increment();
+    }
+    const train = await writers.train.close();
+    const evalIndex = await writers.eval.close();
+    stats.shards.train = { files: train.shards.length, bytes: train.shards.reduce((n, s) => n + s.bytes, 0) };
+    stats.shards.eval = { files: evalIndex.shards.length, bytes: evalIndex.shards.reduce((n, s) => n + s.bytes, 0) };
+  } catch (err) {
+    writers.train.abort();
+    writers.eval.abort();
+    throw err;
+  } finally {
+    progress.stop();
+  }
+  const s = stats.segments;
+  s.total = s.train + s.eval;
+  s.evalFractionRealized = s.total ? s.eval / s.total : 0;
+  stats.images.keptShare = stats.images.extracted ? stats.images.kept / stats.images.extracted : 0;
+  stats.tokens.keptShare = stats.tokens.extracted ? stats.tokens.kept / stats.tokens.extracted : 0;
+  stats.images.droppedByReason = sortedRecord(stats.images.droppedByReason);
+  stats.tokens.droppedByReason = sortedRecord(stats.tokens.droppedByReason);
+  stats.books.failedByClass = sortedRecord(stats.books.failedByClass);
+  stats.specialties = Object.fromEntries(Object.entries(stats.specialties).sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+  stats.histograms.tokensPerSegment = histogram(tokensPerSegment, TOKEN_BIN, config.maxTokens);
+  stats.histograms.imagesPerSegment = histogram(imagesPerSegment, 1, config.maxImages);
+  writeJsonAtomic(paths.stats, stats);
+  return stats;
+}
