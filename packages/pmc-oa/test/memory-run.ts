@@ -47,6 +47,8 @@ interface Sample {
 
 async function run(dir: string, passes: number): Promise<void> {
   const { convertPmcOa } = await import('../src/convert.js');
+  const { setLogLevel } = await import('@mtb/core');
+  setLogLevel('warn');
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with node --expose-gc');
   const out = join(dir, 'out');

@@ -40,7 +40,8 @@ class Open {
 /**
  * Greedy segmentation in reading order. A segment takes units while its
  * images stay <= maxImages and its cost <= maxTokens; text after the last
- * image stays with that image (captions and discussion follow figures), and
+ * image stays with that image (captions and discussion follow figures), an
+ * image starts a new segment when its chunk would not fit the open one, and
  * text waiting for the next image is kept as that segment's lead, dropping
  * the oldest lead text first when it overflows (`no-image`: it could share no
  * segment with an image). Every image lands in exactly one segment, each text
@@ -76,7 +77,15 @@ export function planSegments(units: readonly Unit[], limits: SegmentLimits, drop
       if (u.kind === 'text') add(dropped.tokens, 'no-image', u.tokens);
     }
   };
-  for (const u of units) {
+  // Text tokens from each image to the next image (or the end).
+  const chunkText = new Array<number>(units.length).fill(0);
+  for (let i = units.length - 1, run = 0; i >= 0; i--) {
+    const u = units[i]!;
+    if (u.kind === 'text') run += u.tokens;
+    else { chunkText[i] = run; run = 0; }
+  }
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i]!;
     if (u.kind === 'text') {
       if (cur.images > 0) {
         if (cur.cost(u.tokens) > limits.maxTokens) emit();
@@ -85,7 +94,10 @@ export function planSegments(units: readonly Unit[], limits: SegmentLimits, drop
       makeRoom(u.tokens, 0);
       cur.push(u);
     } else {
-      if (cur.images > 0 && (cur.images >= limits.maxImages || cur.cost(0, 1) > limits.maxTokens)) emit();
+      // Join the open segment only if this image's whole chunk (the text up to
+      // the next image) fits too; otherwise a fresh segment gives that text a
+      // full budget. Dense figures still share segments; long prose is not lost.
+      if (cur.images > 0 && (cur.images >= limits.maxImages || cur.cost(chunkText[i]!, 1) > limits.maxTokens)) emit();
       if (cur.images === 0) makeRoom(0, 1);
       cur.push(u);
     }

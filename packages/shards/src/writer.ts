@@ -25,6 +25,8 @@ export const DEFAULT_MAX_SHARD_BYTES = 256 * 1024 * 1024;
 const DEFAULT_BATCH_ROWS = 256;
 const DEFAULT_BATCH_BYTES = 32 * 1024 * 1024;
 const SHARD_NAME_RE = /^data-\d{5}-of-\d{5}\.arrow$/;
+/** tempPathFor() names of shards being written (see openShard). */
+const TEMP_SHARD_RE = /^\.tmp-shard-\d{5}\.arrow-/;
 
 /** `data-00003-of-00012.arrow`, as `datasets.save_to_disk` names its files. */
 export function shardFileName(index: number, count: number): string {
@@ -177,10 +179,13 @@ export class ShardWriter {
       shards: entries,
     };
     writeJsonAtomic(join(this.dir, INDEX_FILE), index);
-    // Shards of an earlier, larger run would otherwise linger beside the new set.
+    // Shards of an earlier, larger run, and temp shards of a killed one, would
+    // otherwise linger beside the new set.
     const keep = new Set(entries.map((e) => e.file));
     if (existsSync(this.dir)) {
-      for (const f of readdirSync(this.dir)) if (SHARD_NAME_RE.test(f) && !keep.has(f)) rmSync(join(this.dir, f), { force: true });
+      for (const f of readdirSync(this.dir)) {
+        if ((SHARD_NAME_RE.test(f) && !keep.has(f)) || TEMP_SHARD_RE.test(f)) rmSync(join(this.dir, f), { force: true });
+      }
     }
     return index;
   }

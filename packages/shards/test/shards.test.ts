@@ -89,9 +89,10 @@ test('deterministic bytes; fewer shards on rewrite removes stale ones; empty dat
   const b = await writeAll(join(dir, 'b'), rows, { maxShardBytes: 30_000 });
   expect(b).toEqual(a);
   expect(readFileSync(join(dir, 'b', 'state.json'), 'utf8')).toBe(readFileSync(join(dir, 'a', 'state.json'), 'utf8'));
+  writeFileSync(join(dir, 'a', '.tmp-shard-00003.arrow-1-abcd'), 'left by a killed run');
   const c = await writeAll(join(dir, 'a'), rows.slice(0, 2), { maxShardBytes: 30_000 });
   expect(c.shards.length).toBe(1);
-  expect(readdirSync(join(dir, 'a')).filter((f) => f.endsWith('.arrow'))).toEqual(['data-00000-of-00001.arrow']);
+  expect(readdirSync(join(dir, 'a')).filter((f) => f.includes('.arrow'))).toEqual(['data-00000-of-00001.arrow']);
   const empty = await writeAll(join(dir, 'e'), []);
   expect(empty.totalRows).toBe(0);
   expect(tableFromIPC(readFileSync(join(dir, 'e', empty.shards[0]!.file))).numRows).toBe(0);
@@ -124,4 +125,23 @@ test('rows file round trip (segments.arrow)', () => {
   expect(readRowsFile(join(dir, 'segments.arrow'))).toEqual(rows);
   writeRowsFile(join(dir, 'empty.arrow'), []);
   expect(readRowsFile(join(dir, 'empty.arrow'))).toEqual([]);
+});
+
+test('validateShardDir: ok on good shards, names the problems otherwise', async () => {
+  const { encodeWithSpecials } = await import('@mtb/core');
+  const { validateShardDir } = await import('@mtb/shards');
+  const good = (i: number): ShardRow => {
+    const text = `<image>Figure ${i}.<|endofchunk|>`;
+    const ids = Int32Array.from(encodeWithSpecials(text));
+    return { id: `b/${i}`, source: 'mtb', book_id: 'b', text, images: [{ bytes: Uint8Array.of(1), path: `b/p1-${i}.jpg` }], input_ids: ids, num_tokens: ids.length, num_images: 1, pages: [1] };
+  };
+  await writeAll(dir, [good(1), good(2)]);
+  expect(await validateShardDir(dir, { retokenize: true })).toEqual({ rows: 2, shards: 1, problems: [] });
+  const bad = good(3);
+  bad.input_ids[2] = 5;
+  await writeAll(dir, [good(1), good(1), bad]);
+  const report = await validateShardDir(dir, { retokenize: true, maxTokens: 4 });
+  expect(report.problems.join('\n')).toMatch(/row 1 \(b\/1\): duplicate id/);
+  expect(report.problems.join('\n')).toMatch(/row 2 \(b\/3\): input_ids differ/);
+  expect(report.problems.join('\n')).toMatch(/tokens > maxTokens 4/);
 });

@@ -35,11 +35,12 @@ export async function buildWithNx(corpusDir: string, opts: NxRunOptions): Promis
   const bar = createProgress(`build ${name}`, total, 'tasks');
   let cached = 0;
   let ran = 0;
-  const args = [join(WORKSPACE_ROOT, 'node_modules/nx/bin/nx.js'), 'run', `${name}:build`, `--parallel=${opts.parallel}`, '--outputStyle=static'];
+  const args = [join(WORKSPACE_ROOT, 'node_modules/nx/dist/bin/nx.js'), 'run', `${name}:build`, `--parallel=${opts.parallel}`, '--outputStyle=static'];
   if (opts.skipCache) args.push('--skip-nx-cache');
   const res = await runProcess(process.execPath, args, {
     cwd: WORKSPACE_ROOT,
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_PROFILE: profile, FORCE_COLOR: '0' },
+    // Nx resolves NX_PROFILE against the workspace root, so hand it a relative path.
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_PROFILE: relative(WORKSPACE_ROOT, profile), FORCE_COLOR: '0' },
     onLine: (line) => {
       if (opts.verbose) process.stderr.write(line + '\n');
       const m = /^> nx run (\S+)/.exec(line.trim());

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 
-export interface StageTiming { stage: string; ms: number; task: string }
+export interface StageTiming { stage: string; ms: number; task: string; cached?: boolean }
 
 /** Wall time summed per stage (the report's "time per stage" and pages/s). */
 export function timingsByStage(timings: StageTiming[]): Record<string, { tasks: number; ms: number }> {
@@ -19,12 +19,13 @@ export function timingsByStage(timings: StageTiming[]): Record<string, { tasks: 
  */
 export function timingsFromNxProfile(file: string): StageTiming[] {
   if (!existsSync(file)) return [];
-  const events = JSON.parse(readFileSync(file, 'utf8')) as Array<{ name?: string; ph?: string; dur?: number; cat?: string }>;
+  const events = JSON.parse(readFileSync(file, 'utf8')) as Array<{ name?: string; ph?: string; dur?: number; args?: { status?: string } }>;
   const out: StageTiming[] = [];
   for (const e of Array.isArray(events) ? events : []) {
     if (e.ph !== 'X' || typeof e.dur !== 'number' || !e.name || !e.name.includes(':')) continue;
     const target = e.name.split(':').pop()!;
-    out.push({ stage: target, ms: e.dur / 1000, task: e.name });
+    // Chrome trace durations are in microseconds.
+    out.push({ stage: target, ms: e.dur / 1000, task: e.name, cached: !['success', 'failure'].includes(e.args?.status ?? 'success') });
   }
   return out;
 }

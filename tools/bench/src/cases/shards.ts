@@ -33,18 +33,18 @@ function book(copies: number): NodeRow[] {
 
 export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
   const limits = { minImages: 1, maxImages: 10, maxTokens: 1024 };
-  let nodes: NodeRow[] = [];
-  let rows: ShardRow[] = [];
+  // Inputs are built here, not in setup(), because the work amounts depend on them.
+  const nodes: NodeRow[] = book(opts.quick ? 1 : 3);
+  const rows: ShardRow[] = segmentBook('bench', nodes, limits, { drops: new Map(), wholeBook: false }).rows;
+  const shardRows: ShardRow[] = [];
+  for (let k = 0; k < (opts.quick ? 4 : 10); k++) for (const r of rows) shardRows.push({ ...r, id: `${r.id}#${k}` });
+  const totalBytes = shardRows.reduce((n, r) => n + r.text.length + r.input_ids.byteLength + r.images.reduce((m, i) => m + i.bytes.byteLength, 0), 0);
   let dir = '';
   const segmentCase: BenchCase = {
     name: 'segments',
     description: 'segmentBook on a book of real ROCO caption text (1 figure per 5 nodes), maxTokens 1024 (baseline: tokenizing the resulting segment texts alone, the verification floor)',
+    work: { unit: 'segments', amount: rows.length },
     repetitions: opts.quick ? 3 : 5,
-    async setup() {
-      nodes = book(opts.quick ? 1 : 3);
-      rows = segmentBook('bench', nodes, limits, { drops: new Map(), wholeBook: false }).rows;
-      segmentCase.work = { unit: 'segments', amount: rows.length };
-    },
     async ours() {
       clearTokenCache();
       segmentBook('bench', nodes, limits, { drops: new Map(), wholeBook: false });
@@ -62,20 +62,13 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
     },
   };
 
-  let shardRows: ShardRow[] = [];
-  let totalBytes = 0;
   const writeCase: BenchCase = {
     name: 'shard-write',
     description: 'ShardWriter: segment rows with 40 KB images into 64 MB uncompressed Arrow stream shards, sha256 and fsync included (baseline: writing the same payload bytes raw, fsync included)',
+    work: { unit: 'MB', amount: totalBytes / 1e6 },
     repetitions: opts.quick ? 3 : 5,
     async setup() {
       dir = mkdtempSync(join(tmpdir(), 'bench-shards-'));
-      if (rows.length === 0) rows = segmentBook('bench', book(opts.quick ? 1 : 3), limits, { drops: new Map(), wholeBook: false }).rows;
-      shardRows = [];
-      const copies = opts.quick ? 4 : 10;
-      for (let k = 0; k < copies; k++) for (const r of rows) shardRows.push({ ...r, id: `${r.id}#${k}` });
-      totalBytes = shardRows.reduce((n, r) => n + r.text.length + r.input_ids.byteLength + r.images.reduce((m, i) => m + i.bytes.byteLength, 0), 0);
-      writeCase.work = { unit: 'MB', amount: totalBytes / 1e6 };
     },
     async ours() {
       const w = new ShardWriter(join(dir, 'out'), { maxShardBytes: 64 * 1024 * 1024 });
