@@ -57,9 +57,10 @@ export function recordStage(statusDir: string, bookId: string, status: StageStat
 }
 
 /** Per-book stages ask this first: an upstream failure means "skip, write empty outputs". */
-export function upstreamFailed(statusDir: string, bookId: string): StageStatus | undefined {
+export function upstreamFailed(statusDir: string, bookId: string, ownStage?: string): StageStatus | undefined {
   const book = readBookStatus(statusDir, bookId);
-  return Object.values(book.stages).find((s) => s.state === 'failed');
+  // A stage's own earlier failure is not "upstream": a rerun must retry it.
+  return Object.values(book.stages).find((s) => s.state === 'failed' && s.stage !== ownStage);
 }
 
 export class BookError extends Error {

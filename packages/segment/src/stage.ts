@@ -22,8 +22,8 @@ export function runSegmentStage(buildDir: string, config?: CorpusConfig): Segmen
   const corpusDir = dirname(dirname(dir));
   const settings = config ?? loadCorpusConfig(corpusPaths(corpusDir).config);
   const paths = bookPaths(corpusDir, bookId);
-  const failed = upstreamFailed(paths.status, bookId);
-  if (failed && failed.stage !== SEGMENTS_STAGE) {
+  const failed = upstreamFailed(paths.status, bookId, SEGMENTS_STAGE);
+  if (failed) {
     writeRowsFile(paths.segments, []);
     recordStage(paths.status, bookId, {
       stage: SEGMENTS_STAGE, state: 'skipped', counts: {},
