@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { corpusPaths, writeFileAtomic } from '@mtb/core';
 import { barChart, histogram, type Bar, type Bin } from './svg.js';
-import { esc, fmtInt, page } from './html.js';
+import { esc, fmtInt, fmtPct, page } from './html.js';
 import { readFileSync, existsSync } from 'node:fs';
 
 type Json = Record<string, unknown>;
@@ -17,13 +17,42 @@ function reasonBars(m: unknown): Bar[] {
     .sort((a, b) => b.value - a.value);
 }
 
-/** Histograms may come as [{lo, hi, count}] or {edges, counts}. */
+/** @mtb/split's Histogram {edges, counts}: bin i is [edges[i], edges[i+1]). Also accepts [{lo, hi, count}]. */
 function bins(v: unknown): Bin[] {
   if (Array.isArray(v)) return v.map((b) => ({ lo: num(obj(b).lo) ?? 0, hi: num(obj(b).hi) ?? 0, count: num(obj(b).count) ?? 0 }));
   const o = obj(v);
   const edges = Array.isArray(o.edges) ? (o.edges as number[]) : [];
   const counts = Array.isArray(o.counts) ? (o.counts as number[]) : [];
   return counts.map((c, i) => ({ lo: edges[i] ?? i, hi: (edges[i + 1] ?? i + 1) - 1, count: c }));
+}
+
+/**
+ * Pages/s of each stage from build-times.json. A task restored from the Nx cache took the
+ * time of a copy, not of the work, so only stages whose every task ran are plotted; the
+ * others are named. The "build" target is the aggregate no-op, not a stage.
+ */
+export function stageSpeeds(buildTimes: Json | undefined, pages: number): { bars: Bar[]; cached: string[] } {
+  const tasks = Array.isArray(buildTimes?.tasks) ? (buildTimes.tasks as unknown[]).map(obj) : [];
+  const byStage = new Map<string, { ms: number; cached: boolean }>();
+  if (tasks.length) {
+    for (const t of tasks) {
+      const stage = typeof t.stage === 'string' ? t.stage : undefined;
+      if (!stage || stage === 'build') continue;
+      const cur = byStage.get(stage) ?? { ms: 0, cached: false };
+      cur.ms += num(t.ms) ?? 0;
+      cur.cached ||= t.cached === true;
+      byStage.set(stage, cur);
+    }
+  } else {
+    for (const [stage, v] of Object.entries(obj(buildTimes?.byStage))) if (stage !== 'build') byStage.set(stage, { ms: num(obj(v).ms) ?? 0, cached: false });
+  }
+  const bars: Bar[] = [];
+  const cached: string[] = [];
+  for (const [label, v] of byStage) {
+    if (v.cached) cached.push(label);
+    else if (pages > 0 && v.ms > 0) bars.push({ label, value: pages / (v.ms / 1000) });
+  }
+  return { bars, cached };
 }
 
 /**
@@ -39,26 +68,39 @@ export function renderReport(corpus: string, stats: Json | undefined, buildTimes
   const tokens = obj(stats.tokens);
   const segments = obj(stats.segments);
   const hist = obj(stats.histograms);
-  const summary = typeof stats.summary === 'string' ? stats.summary
-    : `${fmtInt(num(books.ok))} books, ${fmtInt(num(images.kept))} images, ${fmtInt(num(tokens.kept))} tokens; ${fmtInt(num(obj(segments.train).count) ?? num(segments.train))} train / ${fmtInt(num(obj(segments.eval).count) ?? num(segments.eval))} eval segments`;
+  // report/stats.json as written by @mtb/split (CorpusStats): the paper's line uses books kept
+  // (ok minus whole-book duplicates) and all tokens of the segments' input_ids.
+  const booksKept = (num(books.ok) ?? 0) - (num(books.droppedAsDuplicate) ?? 0);
+  const summary = `${fmtInt(booksKept)} books, ${fmtInt(num(images.kept))} images, ${fmtInt(num(tokens.inSegments) ?? num(tokens.kept))} tokens in ${fmtInt(num(segments.total))} segments (train ${fmtInt(num(segments.train))} / eval ${fmtInt(num(segments.eval))})`;
+  const facts: Array<[string, string]> = [
+    ['pages', fmtInt(num(stats.pages))],
+    ['images kept / extracted', `${fmtInt(num(images.kept))} / ${fmtInt(num(images.extracted))} (${fmtPct(num(images.keptShare))})`],
+    ['text tokens kept / extracted', `${fmtInt(num(tokens.kept))} / ${fmtInt(num(tokens.extracted))} (${fmtPct(num(tokens.keptShare))})`],
+    ['books failed', fmtInt(num(books.failed))],
+    ['books dropped as duplicates', fmtInt(num(books.droppedAsDuplicate))],
+  ];
+  const factTable = `<table id="facts"><tbody>${facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td class="num">${esc(v)}</td></tr>`).join('')}</tbody></table>`;
   const plots: string[] = [];
-  plots.push(histogram(bins(hist.tokensPerSegment ?? hist.tokens), { title: 'tokens per segment', xLabel: 'tokens' }));
-  plots.push(histogram(bins(hist.imagesPerSegment ?? hist.images), { title: 'images per segment', xLabel: 'images' }));
-  plots.push(barChart(reasonBars(tokens.droppedByReason ?? tokens.dropped), { title: 'tokens dropped by reason' }));
-  plots.push(barChart(reasonBars(images.droppedByReason ?? images.dropped), { title: 'images dropped by reason' }));
-  const failed = reasonBars(books.failedByClass ?? books.failed);
+  plots.push(histogram(bins(hist.tokensPerSegment), { title: 'tokens per segment', xLabel: 'tokens' }));
+  plots.push(histogram(bins(hist.imagesPerSegment), { title: 'images per segment', xLabel: 'images' }));
+  plots.push(barChart(reasonBars(tokens.droppedByReason), { title: 'tokens dropped by reason' }));
+  plots.push(barChart(reasonBars(images.droppedByReason), { title: 'images dropped by reason' }));
+  const failed = reasonBars(books.failedByClass);
   if (failed.length) plots.push(barChart(failed, { title: 'failed books by class' }));
-  const spec = obj(stats.bySpecialty ?? stats.specialties);
+  // specialties come from books.json through split; absent when books.json gives none.
+  const spec = obj(stats.specialties);
   if (Object.keys(spec).length) {
-    plots.push(barChart(Object.entries(spec).map(([label, v]) => ({ label, value: num(obj(v).tokens) ?? num(obj(v).tokensKept) ?? num(v) ?? 0 })), { title: 'tokens kept per specialty' }));
-    plots.push(barChart(Object.entries(spec).map(([label, v]) => ({ label, value: num(obj(v).images) ?? num(obj(v).imagesKept) ?? 0 })), { title: 'images kept per specialty' }));
+    plots.push(barChart(Object.entries(spec).map(([label, v]) => ({ label, value: num(obj(v).tokens) ?? 0 })), { title: 'segment tokens per specialty' }));
+    plots.push(barChart(Object.entries(spec).map(([label, v]) => ({ label, value: num(obj(v).images) ?? 0 })), { title: 'images per specialty' }));
+    plots.push(barChart(Object.entries(spec).map(([label, v]) => ({ label, value: num(obj(v).segments) ?? 0 })), { title: 'segments per specialty' }));
   }
-  const byStage = obj(buildTimes?.byStage);
-  const pages = num(obj(stats.pages).total) ?? num(stats.pages) ?? 0;
-  if (Object.keys(byStage).length && pages) {
-    plots.push(barChart(Object.entries(byStage).map(([label, v]) => ({ label, value: pages / Math.max(1e-9, (num(obj(v).ms) ?? 0) / 1000) })), { title: 'pages/s per stage (last build, summed task time)', unit: 'pages/s' }));
-  }
-  const body = `<p class="summary" id="summary">${esc(summary)}</p><div class="plots">${plots.join('')}</div>` +
+  const pages = num(stats.pages) ?? 0;
+  const speed = stageSpeeds(buildTimes, pages);
+  if (speed.bars.length) plots.push(barChart(speed.bars, { title: 'pages/s per stage (last build, summed task time)', unit: 'pages/s' }));
+  const speedNote = speed.cached.length
+    ? `<p class="meta" id="cached-stages">Restored from the Nx cache in the last build, so not timed: ${speed.cached.map(esc).join(', ')}.</p>`
+    : '';
+  const body = `<p class="summary" id="summary">${esc(summary)}</p>${factTable}<div class="plots">${plots.join('')}</div>${speedNote}` +
     (opts.live ? '' : '<p class="meta">Static report written by <code>mtb build</code>; <code>mtb view</code> serves the browsable version.</p>');
   return page(`${corpus}: report`, body, { nav: opts.live });
 }

@@ -54,6 +54,15 @@ export async function handle(data: CorpusData, req: IncomingMessage, res: Server
     return id;
   };
   const offset = intParam(url, 'offset', 0);
+  const split = (name: string | null | undefined): string => {
+    if (name !== 'train' && name !== 'eval') throw new HttpError(404, `no split "${name}" (train or eval)`);
+    return name;
+  };
+  // Path indexes must be plain non-negative integers: Number('') is 0 and NaN compares false.
+  const index = (v: string | undefined): number => {
+    if (!v || !/^\d{1,12}$/.test(v)) throw new HttpError(404, `bad index "${v}"`);
+    return Number(v);
+  };
 
   switch (parts[0]) {
     case undefined:
@@ -72,7 +81,10 @@ export async function handle(data: CorpusData, req: IncomingMessage, res: Server
       const failed = Object.values(s.status.stages).find((st) => st.state === 'failed');
       const note = failed ? `<p class="reason">failed in ${esc(failed.stage)}: ${esc(failed.error?.class)} — ${esc(failed.error?.message)}</p>`
         : s.wholeBookDuplicateOf ? `<p class="reason">whole book dropped as a duplicate of ${esc(s.wholeBookDuplicateOf)}</p>` : '';
-      return send(res, 200, 'text/html; charset=utf-8', bookPage(id, pageNo, pages, nodes.filter((n) => n.page === pageNo), data.drops(id), note));
+      const drops = data.drops(id);
+      // A whole-book duplicate loses every node: show each struck through, naming the twin book.
+      if (s.wholeBookDuplicateOf) for (const n of nodes) if (!drops.has(n.seq)) drops.set(n.seq, { reason: 'duplicate:whole-book', twin: s.wholeBookDuplicateOf });
+      return send(res, 200, 'text/html; charset=utf-8', bookPage(id, pageNo, pages, nodes.filter((n) => n.page === pageNo), drops, note));
     }
     case 'pdf': {
       const file = bookPaths(data.corpusDir, book(parts[1])).pdf;
@@ -81,26 +93,27 @@ export async function handle(data: CorpusData, req: IncomingMessage, res: Server
     }
     case 'node-image': {
       const id = book(parts[1]);
-      const seq = Number(parts[2]);
+      const seq = index(parts[2]);
       const n = (await data.nodes(id)).find((x) => x.seq === seq);
       if (!n?.image_bytes) throw new HttpError(404, 'no such image');
       return send(res, 200, imageType(n.image_path), n.image_bytes);
     }
     case 'segments': {
-      const split = url.searchParams.get('split') ?? 'train';
+      const s = split(url.searchParams.get('split') ?? 'train');
       const q = url.searchParams.get('q') ?? '';
-      const rows = await data.segments(split, offset, PAGE_SIZE, q || undefined);
-      return send(res, 200, 'text/html; charset=utf-8', segmentsPage(split, rows, offset, data.totalRows(split), q));
+      const rows = await data.segments(s, offset, PAGE_SIZE, q || undefined);
+      return send(res, 200, 'text/html; charset=utf-8', segmentsPage(s, rows, offset, data.totalRows(s), q));
     }
     case 'segment': {
-      const split = parts[1] ?? 'train';
-      const row = await data.segmentAt(split, Number(parts[2]));
+      const s = split(parts[1]);
+      const i = index(parts[2]);
+      const row = await data.segmentAt(s, i);
       if (!row) throw new HttpError(404, 'no such segment');
-      return send(res, 200, 'text/html; charset=utf-8', segmentPage(split, Number(parts[2]), row));
+      return send(res, 200, 'text/html; charset=utf-8', segmentPage(s, i, row));
     }
     case 'segment-image': {
-      const row = await data.segmentAt(parts[1] ?? 'train', Number(parts[2]));
-      const img = row?.images[Number(parts[3])];
+      const row = await data.segmentAt(split(parts[1]), index(parts[2]));
+      const img = row?.images[index(parts[3])];
       if (!img) throw new HttpError(404, 'no such image');
       return send(res, 200, imageType(img.path), img.bytes);
     }

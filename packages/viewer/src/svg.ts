@@ -7,10 +7,13 @@ export interface Bar { label: string; value: number }
  * in any browser and in the static report.
  */
 export function barChart(bars: Bar[], opts: { title: string; width?: number; unit?: string }): string {
-  const width = opts.width ?? 460;
   const rowH = 20;
-  const labelW = 170;
-  const valueW = 70;
+  // Columns sized to the longest label and value (about 7 px a character at these font
+  // sizes), so long specialty names and large rates are not clipped.
+  const valueText = (b: Bar): string => `${fmtNumber(b.value)}${opts.unit ? ' ' + opts.unit : ''}`;
+  const labelW = Math.min(260, Math.max(60, 12 + 7 * Math.max(0, ...bars.map((b) => b.label.length))));
+  const valueW = Math.max(40, 8 + 6.5 * Math.max(0, ...bars.map((b) => valueText(b).length)));
+  const width = Math.max(opts.width ?? 460, labelW + valueW + 120);
   const max = Math.max(1e-9, ...bars.map((b) => b.value));
   const h = Math.max(1, bars.length) * rowH + 10;
   const rows = bars.map((b, i) => {
@@ -18,7 +21,7 @@ export function barChart(bars: Bar[], opts: { title: string; width?: number; uni
     const y = 5 + i * rowH;
     return `<g><text x="${labelW - 6}" y="${y + 14}" text-anchor="end" font-size="12">${esc(b.label)}</text>` +
       `<rect x="${labelW}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="#2f6fb3"><title>${esc(b.label)}: ${fmtInt(b.value)}</title></rect>` +
-      `<text x="${(labelW + w + 4).toFixed(1)}" y="${y + 14}" font-size="11" fill="#444">${esc(fmtNumber(b.value))}${opts.unit ? ' ' + esc(opts.unit) : ''}</text></g>`;
+      `<text x="${(labelW + w + 4).toFixed(1)}" y="${y + 14}" font-size="11" fill="#444">${esc(valueText(b))}</text></g>`;
   });
   const empty = bars.length === 0 ? `<text x="10" y="20" font-size="12" fill="#888">no data</text>` : '';
   return `<figure class="plot"><h3>${esc(opts.title)}</h3><svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${bars.length ? h : 30}" role="img" aria-label="${esc(opts.title)}">${rows.join('')}${empty}</svg></figure>`;
