@@ -3,6 +3,14 @@
 // code edit and the next `mtb` run (Nx hashes the sources, not a dist folder).
 import { register } from 'tsx/esm/api';
 
+// `mtb --help | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 register();
 const { main } = await import('../src/main.ts');
 process.exitCode = await main(process.argv);

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { setLogLevel, setQuiet, ConfigError } from '@mtb/core';
+import { setLogLevel, setQuiet, ConfigError, UnsafePathError } from '@mtb/core';
 import { registerCommands } from './commands/index.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 
@@ -37,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return EXIT.OK;
       return EXIT.USAGE;
     }
-    if (err instanceof ConfigError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (err instanceof ConfigError || err instanceof UnsafePathError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
       process.stderr.write(`mtb: ${(err as Error).message}\n`);
       return EXIT.USAGE;
     }

@@ -67,6 +67,11 @@ export function safeJoin(root: string, untrusted: string): string {
  * Refuse corpus inputs that are symlinks pointing outside the corpus: a
  * corpus must not read (or later overwrite) files elsewhere on the machine.
  */
+/** A path that would read or write outside its root: bad input, refused (exit 2), never followed. */
+export class UnsafePathError extends Error {
+  override name = 'UnsafePathError';
+}
+
 export function assertNoEscapingSymlinks(corpusDir: string): void {
   const root = realpathSync(corpusDir);
   const { pdfDir } = corpusPaths(corpusDir);
@@ -75,7 +80,7 @@ export function assertNoEscapingSymlinks(corpusDir: string): void {
     if (lstatSync(p).isSymbolicLink()) {
       const target = realpathSync(p);
       if (!isInside(root, relative(root, target)) || relative(root, target).startsWith('..')) {
-        throw new Error(`${p} is a symlink to ${target}, outside the corpus ${root}: copy the file into the corpus instead`);
+        throw new UnsafePathError(`${p} is a symlink to ${target}, outside the corpus ${root}: copy the file into the corpus instead`);
       }
     }
   };
