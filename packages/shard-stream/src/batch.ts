@@ -49,8 +49,16 @@ export interface CollateOptions extends PreprocessOptions {
   padImagesToMax?: boolean;
 }
 
-/** Tokens, labels and pixels of a batch; runs in a worker thread or in-process. */
-export async function assembleBatch(samples: readonly RawSample[], opts: CollateOptions): Promise<Batch> {
+/**
+ * Tokens, labels and pixels of a batch; runs in a worker thread or in-process.
+ * `allocate` gives the pixel array for B samples of M slots (see PixelPool);
+ * `recycled` says it holds old pixels. Default: a new, zeroed array.
+ */
+export async function assembleBatch(
+  samples: readonly RawSample[],
+  opts: CollateOptions,
+  allocate: (batchSize: number, imageSlots: number) => { pixels: Float32Array; recycled: boolean } = (b, m) => ({ pixels: new Float32Array(b * m * IMAGE_FLOATS), recycled: false }),
+): Promise<Batch> {
   const B = samples.length;
   const fitted = samples.map((s) => fitTokens(s.inputIds, opts.maxImages, opts.maxTokens));
   const M = opts.padImagesToMax
@@ -60,7 +68,7 @@ export async function assembleBatch(samples: readonly RawSample[], opts: Collate
   const inputIds = new Int32Array(B * T).fill(PAD_ID);
   const attentionMask = new Int32Array(B * T);
   const labels = new Int32Array(B * T);
-  const pixels = new Float32Array(B * M * IMAGE_FLOATS);
+  const { pixels, recycled } = allocate(B, M);
   const imageMask = new Uint8Array(B * M);
   const badImages: Batch['badImages'] = [];
   for (let b = 0; b < B; b++) {
@@ -83,6 +91,8 @@ export async function assembleBatch(samples: readonly RawSample[], opts: Collate
         badImages.push({ id: samples[b]!.id, image: m, error: (err as Error).message });
       }
     }
+    // A reused buffer still holds an earlier batch's pixels in the slots this row leaves empty.
+    if (recycled && used < M) pixels.fill(0, (b * M + used) * IMAGE_FLOATS, (b + 1) * M * IMAGE_FLOATS);
   }
   return {
     batchSize: B,
@@ -99,7 +109,9 @@ export async function assembleBatch(samples: readonly RawSample[], opts: Collate
   };
 }
 
-/** The batch's typed arrays own their buffers, so a worker hands them over without a copy. */
+/** The batch's typed arrays own their buffers, so a worker hands them over without a copy (shared slabs are not moved). */
 export function batchTransferables(batch: Batch): ArrayBuffer[] {
-  return [batch.inputIds, batch.attentionMask, batch.labels, batch.pixels, batch.imageMask].map((a) => a.buffer as ArrayBuffer);
+  return [batch.inputIds, batch.attentionMask, batch.labels, batch.pixels, batch.imageMask]
+    .map((a) => a.buffer)
+    .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
 }

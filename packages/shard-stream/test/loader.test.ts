@@ -165,6 +165,19 @@ describe('ShardStream', () => {
     for (const r of src.reads) expect(r.rows).toEqual([...r.rows].sort((a, b) => a - b));
   });
 
+  it('prepares at most `prefetch` batches ahead of the consumer (bounded queue)', async () => {
+    const src = new MemorySource([200], 'mtb');
+    // Block size 1: rows are read one sample ahead of the batches being prepared, no more.
+    const s = await ShardStream.open(options({ sources: [{ source: src, name: 'mtb' }], batchSize: 2, blockSize: 1, prefetch: 3 }));
+    await ids(s, 5);
+    // Let anything that would run ahead do so.
+    await new Promise((r) => setTimeout(r, 50));
+    const rowsRead = src.reads.reduce((a, r) => a + r.rows.length, 0);
+    expect(rowsRead).toBeGreaterThanOrEqual((5 + 3) * 2);
+    expect(rowsRead).toBeLessThanOrEqual((5 + 3) * 2 + 1);
+    await s.close();
+  });
+
   it('holds at most two blocks of rows per source over a long run', async () => {
     const s = await ShardStream.open(options({
       sources: [{ source: new MemorySource([37, 41, 29], 'mtb'), name: 'mtb' }, { source: new MemorySource([13, 17], 'pmc'), name: 'pmc-oa', weight: 2 }],

@@ -130,4 +130,32 @@ describe('ShardStream on shard folders written by @mtb/shards', () => {
     await a.close();
     await b.close();
   });
+
+  it('gives the same batches when pixels are released and their slabs reused, in-process and on workers', async () => {
+    const plain = await ShardStream.open(opts());
+    const expected = [];
+    for (let i = 0; i < 12; i++) expected.push(await plain.next());
+    await plain.close();
+    // 1..3 images per MTB row, 1 per PMC row: slot counts vary, so a slab of a
+    // 3-slot batch is reused for 1- and 2-slot batches whose empty slots must be zeroed.
+    expect(new Set(expected.map((b) => b.imageSlots)).size).toBeGreaterThan(1);
+    for (const workers of [0, 1]) {
+      const s = await ShardStream.open(opts({ workers, prefetch: 1 }));
+      const buffers = new Set<ArrayBufferLike>();
+      for (const want of expected) {
+        const got = await s.next();
+        expect(got.ids).toEqual(want.ids);
+        expect(got.imageSlots).toBe(want.imageSlots);
+        expect(got.imageMask).toEqual(want.imageMask);
+        expect(Buffer.from(got.pixels.buffer, got.pixels.byteOffset, got.pixels.byteLength).equals(Buffer.from(want.pixels.buffer))).toBe(true);
+        buffers.add(got.pixels.buffer);
+        s.release(got);
+        s.release(got); // a second release does nothing
+      }
+      s.release(expected[0]!); // a batch of another stream is ignored
+      await s.close();
+      // The reuse is visible: a few slabs (each side keeps one handle per slab), not a buffer per batch.
+      expect(buffers.size).toBeLessThanOrEqual(6);
+    }
+  });
 });

@@ -118,6 +118,7 @@ world size always give the same batches; --resume continues exactly where --save
       }
       const progress = createProgress('stream', steps, 'batches');
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       let images = 0;
       let samples = 0;
       try {
@@ -130,6 +131,8 @@ world size always give the same batches; --resume continues exactly where --save
           } else {
             process.stdout.write(`step ${step}: ${b.ids.map((id, i) => `${b.sources[i]}:${id}`).join(' ')}\n`);
           }
+          // Nothing here reads the pixels again: their buffer goes back for the next batches.
+          stream.release(b);
           progress.increment();
         }
       } catch (err) {
@@ -141,12 +144,15 @@ world size always give the same batches; --resume continues exactly where --save
       }
       progress.stop();
       const seconds = (performance.now() - start) / 1000;
+      const cpu = process.cpuUsage(cpuStart);
+      // CPU time of the whole process (main thread, workers, libvips): per-core throughput on a shared machine.
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
       const report = stream.report();
       const state = stream.state();
       await stream.close();
       if (o.saveState) writeJsonAtomic(o.saveState, state);
       // This run's samples only: a resumed loader's report also counts the earlier ones.
-      const rate = { samplesPerSecond: samples / seconds, imagesPerSecond: images / seconds, seconds };
+      const rate = { samplesPerSecond: samples / seconds, imagesPerSecond: images / seconds, seconds, cpuSeconds, samplesPerCpuSecond: samples / cpuSeconds };
       if (o.json) {
         process.stdout.write(JSON.stringify({ summary: { ...rate, ...report, state } }) + '\n');
         return;
@@ -154,7 +160,7 @@ world size always give the same batches; --resume continues exactly where --save
       const mix = report.sources.map((s) => `${s.name} ${(100 * s.share).toFixed(1)}% (target ${(100 * s.targetShare).toFixed(1)}%, ${s.samples} samples, epoch ${s.epoch}, ${s.epochLength}/epoch/rank)`);
       process.stdout.write(
         `${samples} samples, ${images} images in ${seconds.toFixed(2)} s: ${rate.samplesPerSecond.toFixed(1)} samples/s, ${rate.imagesPerSecond.toFixed(1)} images/s` +
-          ` (incl. startup and sha256 checks)\nmix: ${mix.join('; ')}\n` +
+          ` (incl. startup and sha256 checks); ${cpuSeconds.toFixed(2)} CPU-s, ${rate.samplesPerCpuSecond.toFixed(1)} samples per CPU-second\nmix: ${mix.join('; ')}\n` +
           (report.badImages ? `undecodable images left as empty masked slots: ${report.badImages}\n` : '') +
           `state: ${JSON.stringify(state)}\n`,
       );

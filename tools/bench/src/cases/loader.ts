@@ -101,6 +101,18 @@ async function build(quick: boolean): Promise<{ root: string; mtb: string; pmc: 
   return { root, mtb, pmc, images, mtbKind };
 }
 
+/** CPU seconds of this process's main thread (Linux /proc), null elsewhere. */
+function mainThreadCpu(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
   const batches = opts.quick ? 8 : 32;
   const samples = batches * BATCH;
@@ -109,16 +121,41 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
     let imagesPerSample = 0;
     let drawn = 0;
     let imagesDrawn = 0;
-    const draw = async (n: number): Promise<void> => {
+    // As a training step does once its input tensor is built: the pixels go back for reuse.
+    const draw = async (n: number, release = true): Promise<void> => {
       for (let i = 0; i < n; i++) {
         const b = await stream!.next();
         drawn += b.batchSize;
         imagesDrawn += b.imageMask.reduce((a, v) => a + v, 0);
+        if (release) stream!.release(b);
       }
+    };
+    /** Samples per CPU-second of the whole process over n batches, and the main thread's share of that CPU. */
+    const perCpuSecond = async (n: number, release: boolean): Promise<{ rate: number; wallRate: number; imagesRate: number; mainShare: number | null }> => {
+      // From one idle point to the next (prefetch queue full and assembled), so the
+      // CPU counted is exactly that of the n batches handed out.
+      await stream!.whenPrefetched();
+      const drawn0 = drawn;
+      const images0 = imagesDrawn;
+      const main0 = mainThreadCpu();
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      await draw(n, release);
+      await stream!.whenPrefetched();
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const main1 = mainThreadCpu();
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+      return {
+        rate: (drawn - drawn0) / cpuSeconds,
+        wallRate: (drawn - drawn0) / seconds,
+        imagesRate: (imagesDrawn - images0) / cpuSeconds,
+        mainShare: main0 !== null && main1 !== null ? (main1 - main0) / cpuSeconds : null,
+      };
     };
     return {
       name: `loader-${workers}-worker${workers > 1 ? 's' : ''}`,
-      description: `shard-stream: MTB + PMC-OA mixed 1:1, batch ${BATCH}, decode + CLIP preprocess on ${workers} worker thread(s) (baseline: the bare sharp preprocessing of as many images on one thread)`,
+      description: `shard-stream: MTB + PMC-OA mixed 1:1, batch ${BATCH}, decode + CLIP preprocess on ${workers} worker thread(s), each batch released after use (baseline: the bare sharp preprocessing of as many images on one thread)`,
       work: { unit: 'samples', amount: samples },
       repetitions: opts.quick ? 2 : 5,
       async setup() {
@@ -134,41 +171,69 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
         name: 'bare preprocessing, 1 thread',
         async run() {
           const f = await fixture!;
+          await stream!.whenPrefetched();
           const out = new Float32Array(IMAGE_FLOATS);
           const n = Math.round(samples * imagesPerSample);
           for (let i = 0; i < n; i++) await preprocessImage(f.images[i % f.images.length]!, out);
         },
       },
       async extras() {
-        // Throughput per core and memory over a longer run: RSS after it vs before it.
-        // CPU time of the whole process (main thread, workers, libvips threads) is
-        // the per-core figure that holds on a shared machine, where wall time also
-        // counts other processes' turns.
-        const rssBefore = process.memoryUsage().rss;
-        const drawn0 = drawn;
-        const images0 = imagesDrawn;
-        const cpu0 = process.cpuUsage();
-        const t0 = performance.now();
+        // Per core = samples per CPU-second of the whole process (main thread, workers,
+        // libvips and libuv threads: process.cpuUsage is getrusage(RUSAGE_SELF)). On a
+        // shared machine wall time also counts other processes' turns; CPU time does not.
+        // Long run with release (as the trainer should), then a shorter one without.
         const longBatches = opts.quick ? 20 : 120;
-        await draw(longBatches);
-        const seconds = (performance.now() - t0) / 1000;
-        const cpu = process.cpuUsage(cpu0);
-        const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-        const rssAfter = process.memoryUsage().rss;
-        const rate = (longBatches * BATCH) / seconds;
-        const longImagesPerSample = (imagesDrawn - images0) / (drawn - drawn0);
+        const checkpoints = 4;
+        const rss: number[] = [];
+        const heap: number[] = [];
+        const released = { drawn: 0, cpu: 0, wall: 0, images: 0, main: 0 };
+        const bare = { drawn: 0, cpu: 0 };
+        let bareAt = 0;
+        for (let k = 0; k < checkpoints; k++) {
+          const r = await perCpuSecond(longBatches / checkpoints, true);
+          const n = (longBatches / checkpoints) * BATCH;
+          released.drawn += n;
+          released.cpu += n / r.rate;
+          released.wall += n / r.wallRate;
+          released.images += r.imagesRate * (n / r.rate);
+          released.main += (r.mainShare ?? 0) * (n / r.rate);
+          rss.push(Math.round(process.memoryUsage().rss / 2 ** 20));
+          heap.push(Math.round(process.memoryUsage().heapUsed / 2 ** 20));
+          // The floor at the same moment: the bare transform of as many images, CPU-timed
+          // the same way, so load from other jobs hits both figures alike.
+          const f = await fixture!;
+          await stream!.whenPrefetched();
+          const images = Math.round(r.imagesRate * (n / r.rate));
+          const cpu0 = process.cpuUsage();
+          // As many images at a time as there are workers: on a small shared machine two
+          // decodes at once cost more CPU each than one, for the loader and the floor alike.
+          await Promise.all(Array.from({ length: workers }, async (_, lane) => {
+            const out = new Float32Array(IMAGE_FLOATS);
+            for (let i = lane; i < images; i += workers) await preprocessImage(f.images[(bareAt + i) % f.images.length]!, out);
+          }));
+          bareAt += images;
+          const cpu = process.cpuUsage(cpu0);
+          bare.drawn += n;
+          bare.cpu += (cpu.user + cpu.system) / 1e6;
+        }
+        const plain = await perCpuSecond(opts.quick ? 10 : 40, false);
         const report = stream!.report();
         return {
           mtbRows: (await fixture!).mtbKind,
-          imagesPerSample: Number(longImagesPerSample.toFixed(2)),
-          samplesPerSecond: Number(rate.toFixed(1)),
-          samplesPerSecondPerWorker: Number((rate / workers).toFixed(1)),
-          samplesPerCpuSecond: Number(((longBatches * BATCH) / cpuSeconds).toFixed(1)),
-          imagesPerCpuSecond: Number(((imagesDrawn - images0) / cpuSeconds).toFixed(1)),
-          cpuCoresBusy: Number((cpuSeconds / seconds).toFixed(2)),
-          longRunSamples: longBatches * BATCH,
-          rssBeforeMB: Math.round(rssBefore / 2 ** 20),
-          rssAfterMB: Math.round(rssAfter / 2 ** 20),
+          imagesPerSample: Number((released.images / released.drawn).toFixed(2)),
+          samplesPerCpuSecond: Number((released.drawn / released.cpu).toFixed(1)),
+          imagesPerCpuSecond: Number((released.images / released.cpu).toFixed(1)),
+          samplesPerCpuSecondWithoutRelease: Number(plain.rate.toFixed(1)),
+          // Bare decode + preprocess of as many images, `workers` at a time, measured between the loader's quarters.
+          bareSamplesPerCpuSecond: Number((bare.drawn / bare.cpu).toFixed(1)),
+          loaderCpuVsBare: Number(((released.cpu / released.drawn) / (bare.cpu / bare.drawn)).toFixed(2)),
+          samplesPerSecond: Number((released.drawn / released.wall).toFixed(1)),
+          cpuCoresBusy: Number((released.cpu / released.wall).toFixed(2)),
+          mainThreadCpuShare: mainThreadCpu() === null ? 'n/a (no /proc)' : Number((released.main / released.cpu).toFixed(2)),
+          longRunSamples: released.drawn,
+          // Flat memory: RSS and heap after each quarter of the long run.
+          rssMB: rss.join(' -> '),
+          heapUsedMB: heap.join(' -> '),
           realizedShares: report.sources.map((s) => `${s.name} ${(100 * s.share).toFixed(1)}%`).join(', '),
         };
       },
