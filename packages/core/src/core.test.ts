@@ -134,5 +134,28 @@ describe('reencodeImage', () => {
     expect(Buffer.from(a.bytes).equals(Buffer.from(b.bytes))).toBe(true);
     const png = await sharp(raw, { raw: { width: 300, height: 300, channels: 3 } }).png().toBuffer();
     await expect(reencodeImage(new Uint8Array(png), { maxPixels: 1000 })).rejects.toThrow(/pixel/i);
+    await expect(reencodeImage({ data: raw, width: 300, height: 300, channels: 3 }, { maxPixels: 1000 })).rejects.toThrow(/pixel/i);
+    await expect(reencodeImage({ data: raw.subarray(0, 100), width: 300, height: 300, channels: 3 })).rejects.toThrow(/too short/);
+  });
+  it('drops an alpha channel that is fully opaque, and stores grey pixels as one channel', async () => {
+    const opaque = await reencodeImage({ data: noise(200, 150, 4, 255), width: 200, height: 150, channels: 4 });
+    expect(opaque.ext).toBe('jpg');
+    expect((await sharp(opaque.bytes).metadata()).channels).toBe(3);
+    // pdf.js hands grey images over as RGB.
+    const grey = noise(400, 300, 3);
+    for (let i = 0; i < grey.length; i += 3) grey[i + 1] = grey[i + 2] = grey[i]!;
+    const g = await reencodeImage({ data: grey, width: 400, height: 300, channels: 3 });
+    expect(g.ext).toBe('jpg');
+    expect((await sharp(g.bytes).metadata()).channels).toBe(1);
+  });
+  it('decodes an encoded file once: orientation, size limit and the PNG choice as for raw pixels', async () => {
+    const rgba = noise(900, 600, 4, 255);
+    rgba[3] = 0;
+    const file = await sharp(rgba, { raw: { width: 900, height: 600, channels: 4 } }).png().toBuffer();
+    const out = await reencodeImage(new Uint8Array(file));
+    expect([out.ext, out.width, out.height]).toEqual(['png', 768, 512]);
+    const rotated = await sharp(noise(600, 300, 3), { raw: { width: 600, height: 300, channels: 3 } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const r = await reencodeImage(new Uint8Array(rotated));
+    expect([r.ext, r.width, r.height]).toEqual(['jpg', 300, 600]);
   });
 });

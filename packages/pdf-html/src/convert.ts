@@ -1,5 +1,6 @@
 import { createXXHash64, type IHasher } from 'hash-wasm';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { BookError, type CorpusConfig, type StageStatus, reencodeImage, tempPathFor } from '@mtb/core';
@@ -30,8 +31,13 @@ export interface PdfToHtmlResult {
   html: string;
 }
 
-/** Re-encodes run on sharp's thread pool while pdf.js parses the next page; this many at once bounds the pixels held. */
-const MAX_PENDING_ENCODES = 4;
+/**
+ * Re-encodes (and their file writes) run on libuv's thread pool while pdf.js
+ * parses the next page; this many at once bounds the pixels held. Two, not
+ * more: the pool has four threads and pdf.js inflates streams on it too, so
+ * encodes holding every thread would stall the parse.
+ */
+const MAX_PENDING_ENCODES = 2;
 
 class Counts {
   readonly map: Record<string, number> = {};
@@ -45,6 +51,7 @@ interface Pending {
   page: number;
   done: Promise<void>;
   failed: boolean;
+  writeError?: Error;
 }
 
 /**
@@ -73,7 +80,9 @@ export async function pdfToHtml(pdfPath: string, outDir: string, opts: PdfToHtml
   const inFlight = new Set<Promise<void>>();
   try {
     const bytes = new Uint8Array(readFileSync(pdfPath));
-    doc = await deadline.race(openPdf(bytes, pdfPath, { maxImageSize: config.maxImagePixels * 4 }), 'opening the file');
+    // The same pixel limit as sharp's: pdf.js decodes whatever it lets through (a 12,000 x 12,000
+    // image under a 4x allowance cost 1.2 GB RSS before skipBySize refused it).
+    doc = await deadline.race(openPdf(bytes, pdfPath, { maxImageSize: config.maxImagePixels }), 'opening the file');
     const total = doc.numPages;
     if (total === 0) throw new BookError('no-pages', `${pdfPath} has no pages: re-export the book`);
     if (total > config.maxPages) {
@@ -102,6 +111,8 @@ export async function pdfToHtml(pdfPath: string, outDir: string, opts: PdfToHtml
       opts.onPage?.(n, total);
     }
     await Promise.all(pending.map((p) => p.done));
+    const writeError = pending.find((p) => p.writeError)?.writeError;
+    if (writeError) throw writeError;
     if ((counts.map['pages.failed'] ?? 0) === total) {
       throw new BookError('corrupt', `${pdfPath}: none of its ${total} pages could be read (${details[0] ?? 'unknown error'}): the file is damaged; re-download it`);
     }
@@ -229,17 +240,25 @@ async function enqueueEncode(image: PlacedImage, raw: RawImage, page: number, st
   while (ctx.inFlight.size >= MAX_PENDING_ENCODES) await Promise.race(ctx.inFlight);
   const entry: Pending = { image, page, failed: false, done: Promise.resolve() };
   entry.done = reencodeImage(raw, { maxSide: ctx.config.maxImageSide, jpegQuality: ctx.config.jpegQuality, maxPixels: ctx.config.maxImagePixels })
-    .then((enc) => {
-      const name = `${stem}.${enc.ext}`;
-      writeFileSync(join(ctx.imagesDir, name), enc.bytes);
-      image.src = `images/${name}`;
-      image.width = enc.width;
-      image.height = enc.height;
-      ctx.counts.add('images.extracted');
-    })
-    .catch(() => {
+    .then(
+      async (enc) => {
+        const name = `${stem}.${enc.ext}`;
+        // Written off the main thread too: file creation costs milliseconds on a busy disk.
+        await writeFile(join(ctx.imagesDir, name), enc.bytes);
+        image.src = `images/${name}`;
+        image.width = enc.width;
+        image.height = enc.height;
+        ctx.counts.add('images.extracted');
+      },
+      () => {
+        entry.failed = true;
+        ctx.counts.add('images.skipped.undecodable');
+      },
+    )
+    .catch((err: unknown) => {
+      // A full or read-only disk is not the book's fault: the run fails as a whole.
       entry.failed = true;
-      ctx.counts.add('images.skipped.undecodable');
+      entry.writeError = err as Error;
     })
     .finally(() => ctx.inFlight.delete(entry.done));
   ctx.inFlight.add(entry.done);
