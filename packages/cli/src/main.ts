@@ -3,7 +3,8 @@ import { setLogLevel, setQuiet, ConfigError, UnsafePathError } from '@mtb/core';
 import { registerCommands } from './commands/index.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 
-export function buildProgram(): Command {
+/** The program; with `argv`, only the subcommand it names is loaded (see commands/index.ts). */
+export async function buildProgram(argv?: string[]): Promise<Command> {
   const program = new Command();
   program
     .name('mtb')
@@ -21,14 +22,14 @@ export function buildProgram(): Command {
       }
       if (opts.verbose) setLogLevel('debug');
     });
-  registerCommands(program);
+  await registerCommands(program, argv);
   for (const cmd of program.commands) cmd.exitOverride().addHelpText('after', EXIT_CODES_HELP);
   return program;
 }
 
 /** Runs the CLI and returns the exit code instead of exiting, so tests can call it. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;

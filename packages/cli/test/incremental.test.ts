@@ -49,4 +49,23 @@ describe('incremental build through Nx', () => {
     expect(third.ran).toContain(`${NAME}:shards`);
     for (const t of perBook) expect(third.cached).toContain(`${NAME}-beta:${t}`);
   });
+
+  it('reruns only the changed stage and what depends on it when its code changes', () => {
+    build();
+    // A no-op edit of the segment command (one trailing newline): Nx hashes the
+    // source, so every book's segments must rerun; nothing upstream may.
+    const file = join(ROOT, 'packages/cli/src/commands/segment.ts');
+    const before = readFileSync(file, 'utf8');
+    let after: ReturnType<typeof build>;
+    try {
+      writeFileSync(file, `${before}\n`);
+      after = build();
+    } finally {
+      // Undo only our own newline, so a concurrent edit of the file is never lost.
+      if (readFileSync(file, 'utf8') === `${before}\n`) writeFileSync(file, before);
+    }
+    expect(after.ran).toContain(`${NAME}-alpha:segments`);
+    expect(after.ran).toContain(`${NAME}-beta:segments`);
+    for (const t of after.ran) expect(t).toMatch(/:(segments|shards|build)$/);
+  });
 });

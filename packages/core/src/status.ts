@@ -6,6 +6,8 @@ import { writeJsonAtomic } from './atomic.js';
 /** Failure classes: a bad book is data, reported by class, never a crash. */
 export const FailureClass = z.enum([
   'encrypted', 'corrupt', 'empty', 'not-a-pdf', 'timeout', 'too-large', 'no-pages', 'upstream-failed', 'internal',
+  // set by the build runner when a stage task itself died: over its memory limit, past its watchdog, or crashed
+  'out-of-memory', 'crashed',
 ]);
 export type FailureClass = z.infer<typeof FailureClass>;
 

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createHash, type Hash } from 'node:crypto';
 import { sha256Hex, tempPathFor, writeFileAtomic, writeJsonAtomic } from '@mtb/core';
 import { FORMAT_VERSION, SCHEMA_VERSION, type ShardRow } from './schema.js';
@@ -27,6 +27,8 @@ const DEFAULT_BATCH_BYTES = 32 * 1024 * 1024;
 const SHARD_NAME_RE = /^data-\d{5}-of-\d{5}\.arrow$/;
 /** tempPathFor() names of shards being written (see openShard). */
 const TEMP_SHARD_RE = /^\.tmp-shard-\d{5}\.arrow-/;
+/** What a shard folder holds; a folder with anything else is not this writer's alone to replace. */
+const OWN_FILES = new Set([INDEX_FILE, STATE_FILE, DATASET_INFO_FILE]);
 
 /** `data-00003-of-00012.arrow`, as `datasets.save_to_disk` names its files. */
 export function shardFileName(index: number, count: number): string {
@@ -40,10 +42,12 @@ interface ClosedShard { tmp: string; rows: number; bytes: number; sha256: string
 /**
  * Writes rows into uncompressed Arrow IPC stream shards of bounded size, then
  * index.json, state.json and dataset_info.json. The shard count is only known
- * at the end, so shards are written under temp names and renamed by close():
- * until then the folder's previous contents stay intact, and a killed run
- * leaves no half shard under a final name. Same rows and options give
- * byte-identical files.
+ * at the end, so the whole dataset is written into a hidden sibling folder
+ * (`.tmp-<name>-<pid>-<hex>`) that close() swaps in with two renames: at any
+ * moment, even after SIGKILL, `dir` is the complete old dataset, the complete
+ * new one, or absent; never shards that index.json does not list. (A folder
+ * that also holds foreign files is updated in place instead, with index.json
+ * removed first and written last.) Same rows and options give byte-identical files.
  */
 export class ShardWriter {
   readonly dir: string;
@@ -57,9 +61,12 @@ export class ShardWriter {
   private current: OpenShard | null = null;
   private readonly closedShards: ClosedShard[] = [];
   private state: 'open' | 'closed' | 'aborted' = 'open';
+  /** The hidden sibling folder this writer builds the dataset in. */
+  private readonly staging: string;
 
   constructor(dir: string, opts: ShardWriterOptions = {}) {
     this.dir = resolve(dir);
+    this.staging = tempPathFor(this.dir);
     this.maxShardBytes = opts.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES;
     this.batchRows = Math.max(1, opts.batchRows ?? DEFAULT_BATCH_ROWS);
     this.batchBytes = Math.max(1, Math.min(opts.batchBytes ?? DEFAULT_BATCH_BYTES, Math.floor(this.maxShardBytes / 2)));
@@ -107,6 +114,7 @@ export class ShardWriter {
     }
     for (const shard of this.closedShards) rmSync(shard.tmp, { force: true });
     this.closedShards.length = 0;
+    rmSync(this.staging, { recursive: true, force: true });
   }
 
   /** Bytes a batch may still take in the shard being written (or a fresh one). */
@@ -141,8 +149,8 @@ export class ShardWriter {
   }
 
   private openShard(): void {
-    mkdirSync(this.dir, { recursive: true });
-    const tmp = tempPathFor(join(this.dir, `shard-${String(this.closedShards.length).padStart(5, '0')}.arrow`));
+    mkdirSync(this.staging, { recursive: true });
+    const tmp = tempPathFor(join(this.staging, `shard-${String(this.closedShards.length).padStart(5, '0')}.arrow`));
     this.current = { tmp, fd: openSync(tmp, 'w'), hash: createHash('sha256'), bytes: 0, rows: 0, batches: 0 };
     this.append(schemaMessage());
   }
@@ -167,26 +175,56 @@ export class ShardWriter {
   private publish(): ShardIndex {
     const count = this.closedShards.length;
     const entries: ShardEntry[] = this.closedShards.map((s, i) => ({ file: shardFileName(i, count), rows: s.rows, bytes: s.bytes, sha256: s.sha256 }));
-    for (let i = 0; i < count; i++) renameSync(this.closedShards[i]!.tmp, join(this.dir, entries[i]!.file));
+    for (let i = 0; i < count; i++) renameSync(this.closedShards[i]!.tmp, join(this.staging, entries[i]!.file));
     this.closedShards.length = 0;
     const fingerprint = sha256Hex([this.fingerprintSeed, ...entries.map((e) => e.sha256)].join('\n')).slice(0, 16);
-    writeFileAtomic(join(this.dir, DATASET_INFO_FILE), datasetInfoJson(this.description));
-    writeFileAtomic(join(this.dir, STATE_FILE), stateJson(entries.map((e) => e.file), fingerprint));
+    writeFileAtomic(join(this.staging, DATASET_INFO_FILE), datasetInfoJson(this.description));
+    writeFileAtomic(join(this.staging, STATE_FILE), stateJson(entries.map((e) => e.file), fingerprint));
     const index: ShardIndex = {
       formatVersion: FORMAT_VERSION,
       schemaVersion: SCHEMA_VERSION,
       totalRows: entries.reduce((n, e) => n + e.rows, 0),
       shards: entries,
     };
-    writeJsonAtomic(join(this.dir, INDEX_FILE), index);
-    // Shards of an earlier, larger run, and temp shards of a killed one, would
-    // otherwise linger beside the new set.
-    const keep = new Set(entries.map((e) => e.file));
-    if (existsSync(this.dir)) {
-      for (const f of readdirSync(this.dir)) {
-        if ((SHARD_NAME_RE.test(f) && !keep.has(f)) || TEMP_SHARD_RE.test(f)) rmSync(join(this.dir, f), { force: true });
-      }
+    writeJsonAtomic(join(this.staging, INDEX_FILE), index);
+    this.removeLeftovers();
+    if (!existsSync(this.dir)) {
+      renameSync(this.staging, this.dir);
+    } else if (readdirSync(this.dir).every((f) => SHARD_NAME_RE.test(f) || OWN_FILES.has(f) || f.startsWith('.tmp-'))) {
+      // Two renames: a crash between them leaves no folder (rebuilt by the rerun), never a mixed one.
+      const old = tempPathFor(this.dir);
+      renameSync(this.dir, old);
+      renameSync(this.staging, this.dir);
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      this.publishInPlace(entries);
     }
     return index;
+  }
+
+  /** Staging and replaced folders of killed runs of a writer on the same folder. */
+  private removeLeftovers(): void {
+    const parent = dirname(this.dir);
+    const base = basename(this.dir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const leftover = new RegExp(`^\\.tmp-${base}-\\d+-[0-9a-f]{8}$`);
+    for (const f of readdirSync(parent)) {
+      if (leftover.test(f) && join(parent, f) !== this.staging) rmSync(join(parent, f), { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * For a folder that holds files of others: index.json goes first (a reader
+   * then refuses the folder as incomplete) and comes back last, so a listed
+   * shard is always the one index.json describes.
+   */
+  private publishInPlace(entries: ShardEntry[]): void {
+    rmSync(join(this.dir, INDEX_FILE), { force: true });
+    for (const e of entries) renameSync(join(this.staging, e.file), join(this.dir, e.file));
+    const keep = new Set(entries.map((e) => e.file));
+    for (const f of readdirSync(this.dir)) {
+      if ((SHARD_NAME_RE.test(f) && !keep.has(f)) || TEMP_SHARD_RE.test(f)) rmSync(join(this.dir, f), { force: true });
+    }
+    for (const f of [DATASET_INFO_FILE, STATE_FILE, INDEX_FILE]) renameSync(join(this.staging, f), join(this.dir, f));
+    rmSync(this.staging, { recursive: true, force: true });
   }
 }

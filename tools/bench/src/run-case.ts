@@ -17,8 +17,10 @@ export async function runCase(c: BenchCase, defaultReps: number): Promise<CaseRe
   const result: CaseResult = { name: c.name, description: c.description, repetitions: reps, oursMs: [], oursMedianMs: NaN, work: c.work };
   try {
     await c.setup?.();
-    await c.ours();
-    if (c.baseline) await c.baseline.run();
+    if (c.warmup !== false) {
+      await c.ours();
+      if (c.baseline) await c.baseline.run();
+    }
     const baseMs: number[] = [];
     for (let i = 0; i < reps; i++) {
       result.oursMs.push(await timeOnce(() => c.ours()));
@@ -31,6 +33,7 @@ export async function runCase(c: BenchCase, defaultReps: number): Promise<CaseRe
       result.baselineMedianMs = median(baseMs);
       result.ratio = result.oursMedianMs / result.baselineMedianMs;
     }
+    result.work = c.work;
     if (c.work) {
       result.oursThroughput = c.work.amount / (result.oursMedianMs / 1000);
       if (result.baselineMedianMs) result.baselineThroughput = c.work.amount / (result.baselineMedianMs / 1000);

@@ -5,12 +5,14 @@
 export interface BenchCase {
   name: string;
   description: string;
-  /** Work done by one run, for throughput (e.g. { unit: 'pages', amount: 55 }). */
+  /** Work done by one run, for throughput (e.g. { unit: 'pages', amount: 55 }); may be set by the first run. */
   work?: { unit: string; amount: number };
   setup?(): Promise<void>;
   ours(): Promise<void>;
   baseline?: { name: string; run(): Promise<void> };
   repetitions?: number;
+  /** false: no untimed warm-up run (cases whose one run takes minutes and has no JIT to warm). */
+  warmup?: boolean;
   /** Figures measured once beside the timings (peak RSS, accuracy, counts). */
   extras?(): Promise<Record<string, number | string>>;
   teardown?(): Promise<void>;

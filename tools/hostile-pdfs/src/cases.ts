@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
+import { constants, deflateRawSync, deflateSync } from 'node:zlib';
 import { buildPdf, catalogAndPages, pdfStream, type RawObject } from './raw-pdf.js';
 
 /** Deterministic bytes (xorshift32): hostile files are reproducible fixtures, not luck. */
@@ -121,15 +121,41 @@ export function garbageContentPdf(): Buffer {
   return buildPdf(objs);
 }
 
-/** An image that claims 60,000 x 60,000 RGB pixels (10.8 GB) from a few KB of Flate data. */
-export function decompressionBombPdf(): Buffer {
-  const zeros = deflateSync(Buffer.alloc(4 * 1024 * 1024));
+/**
+ * A zlib stream that inflates to `length` zero bytes, built without ever holding
+ * them: one sync-flushed raw deflate segment of zeros repeated (each segment
+ * refers only to its own output), a final empty block, and the Adler-32 of
+ * `length` zeros (a = 1, b = length mod 65521).
+ */
+export function zeroFlate(length: number): Buffer {
+  const chunk = 1 << 20;
+  const segment = deflateRawSync(Buffer.alloc(chunk), { finishFlush: constants.Z_SYNC_FLUSH });
+  const parts: Buffer[] = [Buffer.from([0x78, 0x9c])];
+  for (let left = length; left > 0; left -= chunk) {
+    parts.push(left >= chunk ? segment : deflateRawSync(Buffer.alloc(left), { finishFlush: constants.Z_SYNC_FLUSH }));
+  }
+  parts.push(deflateRawSync(Buffer.alloc(0)));
+  const adler = Buffer.alloc(4);
+  adler.writeUInt32BE((((length % 65521) << 16) | 1) >>> 0);
+  parts.push(adler);
+  return Buffer.concat(parts);
+}
+
+/**
+ * An image that claims `side` x `side` RGB pixels (60,000: 10.8 GB). The default
+ * stream is a few KB (a reader must refuse the claim, not the data); with
+ * `fullStream` it really inflates to every claimed byte, as a working bomb does.
+ * 12,000 (144 M pixels) sits just above the default maxImagePixels: a reader
+ * that decodes it holds about half a gigabyte.
+ */
+export function decompressionBombPdf(side = 60_000, fullStream = false): Buffer {
+  const zeros = fullStream ? zeroFlate(side * side * 3) : deflateSync(Buffer.alloc(4 * 1024 * 1024));
   const objs: RawObject[] = [
     ...catalogAndPages([4]),
     { body: FONT },
     { body: '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources << /Font << /F1 3 0 R >> /XObject << /Im1 6 0 R >> >> >>' },
     pdfStream('<< >>', `${textContent(PROSE)} q 400 0 0 400 100 100 cm /Im1 Do Q`),
-    { body: '<< /Type /XObject /Subtype /Image /Width 60000 /Height 60000 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode >>', stream: zeros },
+    { body: `<< /Type /XObject /Subtype /Image /Width ${side} /Height ${side} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode >>`, stream: zeros },
   ];
   return buildPdf(objs);
 }
@@ -197,6 +223,7 @@ export function hostileCases(opts: { markerFile: string; manyPages?: number }): 
     { id: 'bad-broken-xref', bytes: brokenXrefPdf(), expect: 'ok', what: 'broken cross-reference table (repaired)' },
     { id: 'bad-garbage-content', bytes: garbageContentPdf(), expect: 'partial', what: 'one page with a garbage content stream' },
     { id: 'bad-pixel-bomb', bytes: decompressionBombPdf(), expect: 'partial', what: 'image claiming 60,000 x 60,000 pixels' },
+    { id: 'bad-pixel-bomb-near', bytes: decompressionBombPdf(12_000, true), expect: 'partial', what: 'image claiming 12,000 x 12,000 pixels (just above maxImagePixels)' },
     { id: 'bad-nested-forms', bytes: nestedFormsPdf(), expect: 'partial', what: 'form XObjects nested 2,000 deep and a self-drawing form' },
     { id: 'bad-font-injection', bytes: fontInjectionPdf(opts.markerFile), expect: 'partial', what: 'CVE-2024-4367 FontMatrix injection' },
     { id: 'bad-many-pages', bytes: manyPagesPdf(opts.manyPages ?? 5000), expect: 'too-large', what: `${opts.manyPages ?? 5000}-page file` },

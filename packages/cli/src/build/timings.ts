@@ -1,14 +1,27 @@
 import { existsSync, readFileSync } from 'node:fs';
 
-export interface StageTiming { stage: string; ms: number; task: string; cached?: boolean }
+export interface StageTiming {
+  stage: string;
+  ms: number;
+  task: string;
+  cached?: boolean;
+  /** Peak RSS of the task's own process (direct mode with --isolate process). */
+  maxRssMb?: number;
+  /** CPU time of the task's own process (direct mode with --isolate process). */
+  cpuMs?: number;
+}
 
 /** Wall time summed per stage (the report's "time per stage" and pages/s). */
-export function timingsByStage(timings: StageTiming[]): Record<string, { tasks: number; ms: number }> {
-  const out: Record<string, { tasks: number; ms: number }> = {};
+export interface StageTotals { tasks: number; ms: number; maxRssMb?: number; cpuMs?: number }
+
+export function timingsByStage(timings: StageTiming[]): Record<string, StageTotals> {
+  const out: Record<string, StageTotals> = {};
   for (const t of timings) {
     const s = (out[t.stage] ??= { tasks: 0, ms: 0 });
     s.tasks += 1;
     s.ms += t.ms;
+    if (t.maxRssMb !== undefined) s.maxRssMb = Math.max(s.maxRssMb ?? 0, t.maxRssMb);
+    if (t.cpuMs !== undefined) s.cpuMs = (s.cpuMs ?? 0) + t.cpuMs;
   }
   return out;
 }

@@ -2,18 +2,18 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { corpusPaths, listBooks, loadCorpusConfig, readBookStatus, bookPaths, assertNoEscapingSymlinks, writeJsonAtomic, createLogger } from '@mtb/core';
+import { corpusPaths, listBooks, loadCorpusConfig, readBookStatus, bookPaths, assertNoEscapingSymlinks, removeCrashLeftovers, writeJsonAtomic, createLogger } from '@mtb/core';
 import { formatSummary } from '@mtb/split';
 import { writeReport } from '@mtb/viewer';
 import { buildWithNx, corpusNameOf } from '../build/run-nx.js';
-import { buildDirect, StageFailed } from '../build/direct.js';
-import { parseShard } from '../build/plan.js';
+import { buildDirect, StageFailed, ISOLATIONS, type Isolation } from '../build/direct.js';
+import { booksOfShard, parseShard, type ShardSpec } from '../build/plan.js';
 import { timingsByStage, type StageTiming } from '../build/timings.js';
 import { EXIT } from '../exit-codes.js';
 
 const log = createLogger('build');
 
-interface BuildOptions { parallel?: string; strict?: boolean; nx: boolean; skipNxCache?: boolean; shard?: string; join?: boolean; verbose?: boolean }
+interface BuildOptions { parallel?: string; strict?: boolean; nx: boolean; skipNxCache?: boolean; shard?: string; join?: boolean; isolate: string; verbose?: boolean }
 
 /** Books whose status says failed, by class, for the closing report. */
 function failedBooks(corpusDir: string): Array<{ bookId: string; class: string; message: string }> {
@@ -37,6 +37,7 @@ export function registerBuild(program: Command): void {
     .option('--skip-nx-cache', 'rerun every task even if its inputs are unchanged')
     .option('--shard <i/N>', 'direct mode: run only the per-book stages (html..signatures) of books i, i+N, ... (many machines; then --join)')
     .option('--join', 'direct mode: run only the corpus steps (dedup, segments, split) after all --shard runs')
+    .option('--isolate <how>', 'direct mode: run stages in worker threads that load the code once ("worker"), or each as its own process with its peak RSS measured ("process")', 'worker')
     .addHelpText('after', `
 Outputs: <corpus>/build/<book>/ (per-book intermediates and status/), <corpus>/shards/{train,eval}/
 (HuggingFace-loadable Arrow shards), <corpus>/report/stats.json and build-times.json.
@@ -51,13 +52,28 @@ A bad book does not stop the build: it is reported with its failure class.`)
       loadCorpusConfig(paths.config); // fail early, before any task, on a bad corpus.json
       assertNoEscapingSymlinks(corpusDir);
       const parallel = Math.max(1, Number(opts.parallel) || 1);
+      if (!ISOLATIONS.includes(opts.isolate as Isolation)) {
+        log.error(`--isolate ${opts.isolate}: expected one of ${ISOLATIONS.join(', ')}`);
+        process.exitCode = EXIT.USAGE;
+        return;
+      }
       const verbose = !!(cmd.optsWithGlobals() as { verbose?: boolean }).verbose;
+      let shard: ShardSpec | undefined;
+      try {
+        shard = opts.shard ? parseShard(opts.shard) : undefined;
+      } catch (err) {
+        log.error((err as Error).message);
+        process.exitCode = EXIT.USAGE;
+        return;
+      }
+      // A killed earlier run may have left hidden temp files in the folders this run writes: clear them.
+      removeCrashLeftovers(corpusDir, { books: booksOfShard(corpusDir, shard).map((b) => b.bookId), corpusSteps: !shard });
       const t0 = Date.now();
       let timings: StageTiming[] = [];
       const direct = !opts.nx || opts.shard || opts.join;
       if (direct) {
         try {
-          timings = await buildDirect(corpusDir, { parallel, shard: opts.shard ? parseShard(opts.shard) : undefined, joinOnly: opts.join });
+          timings = await buildDirect(corpusDir, { parallel, isolate: opts.isolate as Isolation, shard, joinOnly: opts.join });
         } catch (err) {
           if (!(err instanceof StageFailed)) throw err;
           log.error(err.message);
@@ -76,7 +92,12 @@ A bad book does not stop the build: it is reported with its failure class.`)
         log.info(`nx: ${res.ran} tasks ran, ${res.cached} from cache`);
       }
       const wallMs = Date.now() - t0;
-      writeJsonAtomic(join(paths.reportDir, 'build-times.json'), { wallMs, parallel, mode: direct ? 'direct' : 'nx', byStage: timingsByStage(timings), tasks: timings });
+      // The runner's own peak RSS includes its worker threads; process-isolated stages report theirs per task.
+      const usage = process.resourceUsage();
+      const peakRssMb = Math.round(Math.max(usage.maxRSS / 1024, ...timings.map((t) => t.maxRssMb ?? 0)));
+      // CPU of this process (its worker threads included) plus that of the stage processes it waited for (direct mode).
+      const cpuMs = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000 + timings.reduce((s, t) => s + (t.cpuMs ?? 0), 0));
+      writeJsonAtomic(join(paths.reportDir, 'build-times.json'), { wallMs, parallel, mode: direct ? 'direct' : 'nx', ...(direct ? { isolate: opts.isolate, cpuMs } : {}), peakRssMb, byStage: timingsByStage(timings), tasks: timings });
       if (existsSync(paths.stats)) {
         process.stdout.write(formatSummary(JSON.parse(readFileSync(paths.stats, 'utf8'))) + '\n');
         log.info(`report: ${writeReport(corpusDir, corpusNameOf(corpusDir))}`);

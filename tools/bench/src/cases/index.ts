@@ -7,6 +7,9 @@ import * as pdfHtml from './pdf-html.js';
 import * as filters from './filters.js';
 import * as loader from './loader.js';
 import * as shards from './shards.js';
+import * as pipeline from './pipeline.js';
+import * as flamingoForward from './flamingo-forward.js';
+import * as train from './train.js';
 
 /** Every benchmark module, one line each; `npm run bench -- <filter>` picks by name. */
 export const MODULES: Record<string, CaseModule> = {
@@ -18,4 +21,7 @@ export const MODULES: Record<string, CaseModule> = {
   'pdf-html': pdfHtml,
   loader,
   shards,
+  pipeline,
+  'flamingo-forward': flamingoForward,
+  train,
 };

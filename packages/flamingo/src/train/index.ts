@@ -1,0 +1,14 @@
+export { TrainConfigSchema, parseTrainConfig, loadTrainConfig, parseDuration, describeTrainConfig, type TrainConfig, type TrainSource } from './config.js';
+export { runTraining, type RunOptions, type RunSummary, type ModelFactory } from './run.js';
+export { Trainer, type TrainerOptions, type StepOutcome, type MicroBatch } from './trainer.js';
+export { AdamW, type AdamWOptions, type AdamWState, type AdamWEntry } from './adamw.js';
+export { learningRateAt, type LearningRateSchedule, type ScheduleKind } from './schedule.js';
+export { appliesWeightDecay, INPUT_EMBEDDING, LEARNED_EMBEDDING_ROWS } from './param-groups.js';
+export { rowCrossEntropySums, targetCounts, rowFactors, IGNORE } from './loss.js';
+export { globalNorm, clipFactor } from './grad-norm.js';
+export { evaluate, type EvalResult, type EvalSource } from './evaluate.js';
+export { saveCheckpoint, loadCheckpoint, latestCheckpoint, restoreTrainable, checkpointDir, CHECKPOINT_VERSION, type CheckpointState, type LoadedCheckpoint } from './checkpoint.js';
+export { MetricsLog, readMetrics, progressLine, type MetricsRecord } from './metrics.js';
+export { resolveModelConfig } from './model-config.js';
+export { registerFastSegmentSum } from './segment-sum.js';
+export type { TrainableModel } from './model-api.js';
