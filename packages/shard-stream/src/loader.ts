@@ -156,7 +156,16 @@ export class ShardStream implements AsyncIterable<Batch> {
     this.fill();
     const pending = this.queue.shift()!;
     this.fill();
-    const batch = await pending.batch;
+    // Idle workers are unreferenced so a finished consumer can exit; while someone
+    // awaits a batch the process must stay up, whatever stage the batch is in
+    // (queued for a worker, reading a shard, in a worker between messages).
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    let batch: Batch;
+    try {
+      batch = await pending.batch;
+    } finally {
+      clearInterval(keepAlive);
+    }
     this.delivered = pending.consumed;
     if (batch.badImages.length) {
       this.badImages += batch.badImages.length;

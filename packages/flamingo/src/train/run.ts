@@ -233,6 +233,8 @@ async function trainLoop(ctx: LoopContext): Promise<RunSummary> {
     for (let i = 0; i < config.accumulation; i++) micro.push(await stream.next());
     const tLoaded = performance.now();
     const outcome = trainer.trainStep(micro);
+    // The step's tensors are disposed: the loader may reuse these pixel buffers (no fresh 10 MB per batch).
+    for (const b of micro) stream.release(b);
     const stepMs = performance.now() - t0;
     waitMs += tLoaded - t0;
     trainMs += stepMs;
