@@ -47,9 +47,9 @@ describe.each(['worker', 'process'])('a book over the stage heap limit (--isolat
 describe('the stage watchdog', () => {
   it('stops a task that runs past it and replaces the thread for the next task', async () => {
     const out = join(scratch, 'watchdog');
-    const pool = new StagePool(1, { timeoutMs: 30 });
+    const pool = new StagePool(1, { timeoutMs: 120_000 });
     try {
-      const r = await pool.run(['pdf-html', PDF, '--out', out]);
+      const r = await pool.run(['pdf-html', PDF, '--out', out], { timeoutMs: 30 });
       expect(r.killed).toBe('timeout');
       expect(r.code).not.toBe(0);
       expect(r.output).toMatch(/killed by the build runner/);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { rowCrossEntropySums, rowFactors, targetCounts } from '../src/train/loss.js';
 import { INPUT_EMBEDDING } from '../src/train/param-groups.js';
-import { registerFastSegmentSum } from '../src/train/segment-sum.js';
+import { registerMissingKernels } from '../src/backend.js';
 import { Trainer, type MicroBatch } from '../src/train/trainer.js';
 import { ToyModel, TOY_VOCAB } from './train-toy-model.js';
 
@@ -93,7 +93,7 @@ describe('loss under the label mask', () => {
 
 describe('the embedding gradient', () => {
   test('the fast UnsortedSegmentSum gives gather\'s gradient: each row sums the upstream rows of its id', () => {
-    registerFastSegmentSum();
+    registerMissingKernels();
     const E = tf.randomNormal([50, 3], 0, 1, 'float32', 9);
     const ids = tf.tensor2d([[4, 7, 4], [49, 0, 7]], [2, 3], 'int32');
     const w = tf.randomNormal([2, 3, 3], 0, 1, 'float32', 10);

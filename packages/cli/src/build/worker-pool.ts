@@ -61,7 +61,9 @@ export class StagePool {
     else slot.busy = false;
   }
 
-  async run(args: string[]): Promise<ProcessResult> {
+  /** `timeoutMs` overrides the pool's watchdog for this one command. */
+  async run(args: string[], opts: { timeoutMs?: number } = {}): Promise<ProcessResult> {
+    const timeoutMs = opts.timeoutMs ?? this.limits.timeoutMs;
     let slot = await this.acquire();
     const t0 = Date.now();
     slot.output = [];
@@ -72,13 +74,13 @@ export class StagePool {
       await slot.ready;
       const code = await new Promise<number>((resolve) => {
         const w = slot.worker;
-        if (this.limits.timeoutMs) {
+        if (timeoutMs) {
           // A synchronous hang (a pathological pdf.js loop) starves the stage's own timers: stop the thread.
           watchdog = setTimeout(() => {
             killed = 'timeout';
-            slot.output.push(`killed by the build runner after ${Math.round(this.limits.timeoutMs! / 1000)} s\n`);
+            slot.output.push(`killed by the build runner after ${Math.round(timeoutMs / 1000)} s\n`);
             void w.terminate();
-          }, this.limits.timeoutMs);
+          }, timeoutMs);
         }
         const onMessage = (m: { id?: number; code?: number }): void => {
           if (m.id !== id) return;

@@ -10,5 +10,4 @@ export { evaluate, type EvalResult, type EvalSource } from './evaluate.js';
 export { saveCheckpoint, loadCheckpoint, latestCheckpoint, restoreTrainable, checkpointDir, CHECKPOINT_VERSION, type CheckpointState, type LoadedCheckpoint } from './checkpoint.js';
 export { MetricsLog, readMetrics, progressLine, type MetricsRecord } from './metrics.js';
 export { resolveModelConfig } from './model-config.js';
-export { registerFastSegmentSum } from './segment-sum.js';
 export type { TrainableModel } from './model-api.js';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '@mtb/shard-stream';
 import { AdamW, type AdamWOptions, type AdamWState } from './adamw.js';
 import { clipFactor, globalNorm } from './grad-norm.js';
-import { registerFastSegmentSum } from './segment-sum.js';
+import { registerMissingKernels } from '../backend.js';
 import { rowCrossEntropySums, rowFactors, sumBySource, targetCounts } from './loss.js';
 import type { TrainableModel } from './model-api.js';
 import { appliesWeightDecay, INPUT_EMBEDDING, LEARNED_EMBEDDING_ROWS } from './param-groups.js';
@@ -63,7 +63,7 @@ export class Trainer {
     readonly model: TrainableModel,
     readonly options: TrainerOptions,
   ) {
-    registerFastSegmentSum();
+    registerMissingKernels();
     this.optimizer = new AdamW(options.optimizer);
     this.trained = [...model.trainableVariables()].map(([name, variable]) => {
       if (name !== INPUT_EMBEDDING) return { name, variable, decay: appliesWeightDecay(name) };
