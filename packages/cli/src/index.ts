@@ -1,2 +1,3 @@
 export { buildProgram, main } from './main.js';
 export { EXIT } from './exit-codes.js';
+export { runMtb, type ProcessResult, type TaskLimits } from './build/run-process.js';

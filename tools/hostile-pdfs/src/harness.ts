@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { readIndex, readShardRows, type ShardRow } from '@mtb/shards';
+import { runMtb, type ProcessResult } from '@mtb/cli';
 
 /** Shared pieces of the reliability suite and the stress run: corpora in temp folders, the CLI as a process, file digests. */
 export const ROOT = resolve(import.meta.dirname ?? '.', '..', '..', '..');
 export const MTB_BIN = join(ROOT, 'packages', 'cli', 'bin', 'mtb.js');
-const RSS_CHILD = join(ROOT, 'tools', 'hostile-pdfs', 'src', 'rss-child.mjs');
 export const SAMPLE_PDF_DIR = join(ROOT, 'datasets', 'sample', 'pdf');
 
 /** The two smallest real books of the sample corpus (32 pages, 12 images): enough for every stage, fast. */
@@ -33,30 +33,12 @@ export function build(corpus: string, extra: string[] = []): void {
   if (r.status !== 0) throw new Error(`mtb build ${corpus} ${extra.join(' ')} exited ${r.status} (${r.signal ?? ''}):\n${r.stdout}\n${r.stderr}`);
 }
 
-export interface Usage { code: number | null; signal: NodeJS.Signals | null; ms: number; maxRssMb?: number; output: string }
+/** A stage command's exit code, output, wall time and peak RSS (from the build runner's own process runner). */
+export type Usage = ProcessResult;
 
-/** One `mtb` command as its own process with its peak RSS (see rss-child.mjs). */
+/** One `mtb` command as its own process with its peak RSS, killed past `timeoutMs`. */
 export function mtbMeasured(args: string[], timeoutMs = 300_000): Promise<Usage> {
-  const t0 = Date.now();
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [RSS_CHILD, '--quiet', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-    const out: string[] = [];
-    const usage: string[] = [];
-    child.stdout!.on('data', (b: Buffer) => out.push(b.toString()));
-    child.stderr!.on('data', (b: Buffer) => out.push(b.toString()));
-    child.stdio[3]!.on('data', (b: Buffer) => usage.push(b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const u: Usage = { code, signal, ms: Date.now() - t0, output: out.join('') };
-      try {
-        u.maxRssMb = (JSON.parse(usage.join('')) as NodeJS.ResourceUsage).maxRSS / 1024;
-      } catch {
-        // killed before its exit handler ran
-      }
-      done(u);
-    });
-  });
+  return runMtb(args, { cwd: ROOT, limits: { timeoutMs } });
 }
 
 /** Every file under `dir` (relative path -> sha256), in sorted order. */
