@@ -71,6 +71,20 @@ interface Pending {
 }
 
 /**
+ * Idle workers are unreferenced so a finished consumer can exit; while someone
+ * awaits batches the process must stay up, whatever stage a batch is in (queued
+ * for a worker, reading a shard, in a worker between messages).
+ */
+async function keepingAlive<T>(work: Promise<T>): Promise<T> {
+  const handle = setInterval(() => undefined, 1 << 30);
+  try {
+    return await work;
+  } finally {
+    clearInterval(handle);
+  }
+}
+
+/**
  * The streaming loader (DESIGN.md section 5): an endless, deterministic sequence
  * of batches for one rank, over one or more weighted shard folders. The order is
  * SamplePlanner's pure function; this class reads the rows it names (SourceFeed),
@@ -156,16 +170,7 @@ export class ShardStream implements AsyncIterable<Batch> {
     this.fill();
     const pending = this.queue.shift()!;
     this.fill();
-    // Idle workers are unreferenced so a finished consumer can exit; while someone
-    // awaits a batch the process must stay up, whatever stage the batch is in
-    // (queued for a worker, reading a shard, in a worker between messages).
-    const keepAlive = setInterval(() => undefined, 1 << 30);
-    let batch: Batch;
-    try {
-      batch = await pending.batch;
-    } finally {
-      clearInterval(keepAlive);
-    }
+    const batch = await keepingAlive(pending.batch);
     this.delivered = pending.consumed;
     if (batch.badImages.length) {
       this.badImages += batch.badImages.length;
@@ -196,7 +201,7 @@ export class ShardStream implements AsyncIterable<Batch> {
   async whenPrefetched(): Promise<void> {
     if (this.closed) return;
     this.fill();
-    await Promise.all(this.queue.map((p) => p.batch.catch(() => undefined)));
+    await keepingAlive(Promise.all(this.queue.map((p) => p.batch.catch(() => undefined))));
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {

@@ -123,9 +123,6 @@ export async function runTraining(config: TrainConfig, opts: RunOptions = {}): P
   log.info(`backend ${backend}; model ${modelConfig.name}; ${config.sources.map((s) => `${s.dir} (weight ${s.weight}, loss x${s.lossWeight})`).join(', ')}`);
   const { maxTokens, maxImages, workers, prefetch, blockSize, interleave, padToMaxTokens, padImagesToMax } = config.loader;
   const loaderOpts = { maxTokens, maxImages, padToMaxTokens, padImagesToMax, ...(workers !== undefined ? { workers } : {}), ...(prefetch !== undefined ? { prefetch } : {}) };
-  // The loader unrefs its idle worker threads; while the loop awaits a batch that a worker is still
-  // starting on, Node can see no live handle and exit mid-await (exit code 13). This keeps it alive.
-  const keepAlive = setInterval(() => undefined, 60_000);
   const stream = await ShardStream.open({
     sources: config.sources.map((s) => ({ dir: s.dir, weight: s.weight, ...(s.name ? { name: s.name } : {}) })),
     batchSize: config.batchSize,
@@ -162,7 +159,6 @@ export async function runTraining(config: TrainConfig, opts: RunOptions = {}): P
     return summary;
   } finally {
     await stream.close();
-    clearInterval(keepAlive);
     trainer?.dispose();
     // A model the caller handed in stays the caller's; ours is freed (several runs may share a process).
     if (model && !opts.createModel) for (const v of model.params.values()) v.dispose();

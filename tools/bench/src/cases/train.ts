@@ -55,8 +55,6 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
         model: import('@mtb/flamingo').FlamingoModel;
         stream: import('@mtb/shard-stream').ShardStream;
       } | null = null;
-      // The loader unrefs idle workers: without a live handle Node may exit while a batch is awaited.
-      let keepAlive: ReturnType<typeof setInterval> | undefined;
       let waitMs = 0;
       let stepMs = 0;
       let tokens = 0;
@@ -67,7 +65,6 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
         work: { unit: 'steps', amount: steps },
         repetitions: opts.quick ? 2 : 3,
         async setup() {
-          keepAlive = setInterval(() => undefined, 60_000);
           const f = await import('@mtb/flamingo');
           const { ShardStream } = await import('@mtb/shard-stream');
           shards ??= writeShards();
@@ -108,9 +105,8 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
           };
         },
         async teardown() {
-          if (!state) return clearInterval(keepAlive);
+          if (!state) return;
           await state.stream.close();
-          clearInterval(keepAlive);
           state.trainer.dispose();
           state.model.dispose();
           state = null;
