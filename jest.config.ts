@@ -16,6 +16,8 @@ const config: Config = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.base.json' }],
   },
+  // Builds datasets/sample once before any test reads it (tests never build it themselves: issue 24).
+  globalSetup: '<rootDir>/jest.global-setup.ts',
   testTimeout: 120_000,
   maxWorkers: 2,
 };

@@ -5,9 +5,9 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startViewer } from './server.js';
 import { CorpusData } from './corpus-data.js';
-import { ensureSampleBuilt } from '../test/sample-corpus.js';
+import { builtSample } from '../test/sample-corpus.js';
 
-const sample = ensureSampleBuilt();
+const sample = builtSample();
 let server: Server;
 let base: string;
 

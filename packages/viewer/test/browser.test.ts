@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CorpusData, startViewer, writeReport } from '@mtb/viewer';
-import { ensureSampleBuilt } from './sample-corpus.js';
+import { builtSample } from './sample-corpus.js';
 
 // The project compiles without the DOM lib: the few browser shapes these callbacks use.
 interface Canvas2D { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }
@@ -30,7 +30,7 @@ maybe('viewer in headless Chromium on the sample corpus', () => {
   let page: Page;
 
   beforeAll(async () => {
-    sample = ensureSampleBuilt();
+    sample = builtSample();
     ({ server, url: base } = await startViewer(sample, { port: 0 }));
     browser = await chromium.launch({
       executablePath: CHROMIUM,

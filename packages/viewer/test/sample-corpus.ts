@@ -1,23 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join, resolve } from 'node:path';
+import { SAMPLE, SAMPLE_OUTPUTS, sampleIsBuilt } from '../../../jest.global-setup.js';
 
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const SAMPLE = join(REPO, 'datasets', 'sample');
+export { REPO, SAMPLE } from '../../../jest.global-setup.js';
 
 /**
- * The viewer's tests look at the real sample corpus: build it with the CLI when its
- * shards are missing (Nx's cache makes this quick once built).
+ * The built sample corpus, for tests that read it. Jest's global setup
+ * (jest.global-setup.ts) builds it once before any test file runs, for every
+ * run that selects a file calling this. A test that needs a corpus in another
+ * state builds its own copy in a temp folder.
  */
-export function ensureSampleBuilt(): string {
-  if (!existsSync(join(SAMPLE, 'shards', 'train', 'index.json')) || !existsSync(join(SAMPLE, 'report', 'stats.json'))) {
-    execFileSync(process.execPath, [join(REPO, 'packages/cli/bin/mtb.js'), 'build', SAMPLE], {
-      cwd: REPO,
-      env: { ...process.env, NX_DAEMON: 'false' },
-      stdio: 'inherit',
-      timeout: 600_000,
-    });
+export function builtSample(): string {
+  if (!sampleIsBuilt()) {
+    throw new Error(`${SAMPLE} is not built (${SAMPLE_OUTPUTS.join(', ')}): run the tests through \`npm test\` or \`npm run jest\` (their global setup builds it), or \`npm start\` first`);
   }
   return SAMPLE;
 }

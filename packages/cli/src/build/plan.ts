@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { listBooks, corpusPaths } from '@mtb/core';
 
 /**
@@ -38,4 +38,12 @@ export function booksOfShard(corpusDir: string, shard?: ShardSpec): Array<{ book
 
 export function corpusRelative(corpusDir: string): string {
   return relative(process.cwd(), corpusPaths(corpusDir).root) || '.';
+}
+
+/**
+ * `build/.lock` for a whole build or a `--join`; `--shard i/N` runs, which are
+ * meant to run at once on many machines, each hold their own shard's lock.
+ */
+export function buildLockPath(corpusDir: string, shard?: ShardSpec): string {
+  return join(corpusPaths(corpusDir).buildDir, shard ? `.lock-shard-${shard.index}-of-${shard.count}` : '.lock');
 }
