@@ -1,7 +1,12 @@
-import { parseBookHtml } from './html-blocks.js';
+import { parseBookHtml, type BlockPlace, type HtmlBlock } from './html-blocks.js';
 
 const page = (n: number, body: string) => `<section data-page="${n}">${body}</section>`;
 const book = (...pages: string[]) => `<!DOCTYPE html><html><head><title>t</title><style>p{color:red}</style></head><body><article data-book="anatomy">${pages.join('')}</article></body></html>`;
+
+const PLAIN: Omit<BlockPlace, 'page' | 'role'> = { level: 0, figure: 0, ocr: false };
+const text = (pg: number, role: BlockPlace['role'], t: string, place: Partial<BlockPlace> = {}): HtmlBlock =>
+  ({ kind: 'text', page: pg, role, text: t, ...PLAIN, ...place });
+const roles = (blocks: HtmlBlock[]) => blocks.map((b) => (b.kind === 'text' ? [b.role, b.text] : ['image', b.src]));
 
 describe('parseBookHtml', () => {
   it('keeps blocks in order with their page and role, and turns each img into an image block', () => {
@@ -13,20 +18,43 @@ describe('parseBookHtml', () => {
     ));
     expect(bookId).toBe('anatomy');
     expect(blocks).toEqual([
-      { kind: 'text', page: 1, role: 'header', text: 'Chapter 2 Heart' },
-      { kind: 'text', page: 1, role: 'heading', text: 'The heart' },
-      { kind: 'text', page: 1, role: 'body', text: 'The heart has four chambers.' },
-      { kind: 'image', page: 1, src: 'images/p1-1.png', width: 300, height: 200 },
-      { kind: 'text', page: 1, role: 'caption', text: 'Figure 2.1 The heart.' },
-      { kind: 'text', page: 1, role: 'page-number', text: '17' },
-      { kind: 'text', page: 2, role: 'heading', text: 'Valves' },
-      { kind: 'text', page: 2, role: 'footer', text: 'Anatomy for Students' },
+      text(1, 'header', 'Chapter 2 Heart'),
+      text(1, 'heading', 'The heart', { level: 1 }),
+      text(1, 'body', 'The heart has four chambers.'),
+      { kind: 'image', page: 1, role: 'body', src: 'images/p1-1.png', width: 300, height: 200, level: 0, figure: 1, ocr: false },
+      text(1, 'caption', 'Figure 2.1 The heart.', { figure: 1 }),
+      text(1, 'page-number', '17'),
+      text(2, 'heading', 'Valves', { level: 2 }),
+      text(2, 'footer', 'Anatomy for Students'),
     ]);
+  });
+
+  it('reads the book.html contract: list items, table rows, notes, footnotes, numbered headings, OCR', () => {
+    const { blocks } = parseBookHtml(book(page(7,
+      '<h3>11.2 Bones of the hand</h3><ul><li>Metacarpals</li><li>Phalanges<ol><li>Proximal</li></ol></li></ul>' +
+      '<table><caption>Table 11.1 Ossification</caption><tr><th>Bone</th><th>Age</th></tr><tr><td><p>Humerus</p><p>(shaft)</p></td><td>8 weeks</td></tr></table>' +
+      '<p data-role="note">Margin note: see also chapter 3.</p><p data-role="footnote">1 First described in 1543.</p>' +
+      '<div data-ocr="1"><p>Scanned paragraph.</p></div><figure><img src="images/p7-1.png"><img src="images/p7-2.png"><figcaption>Figure 11.3 (a) Left. (b) Right.</figcaption></figure>',
+    )));
+    expect(roles(blocks)).toEqual([
+      ['heading', '11.2 Bones of the hand'],
+      ['list-item', 'Metacarpals'], ['list-item', 'Phalanges'], ['list-item', 'Proximal'],
+      ['caption', 'Table 11.1 Ossification'],
+      ['table', 'Bone | Age'], ['table', 'Humerus (shaft) | 8 weeks'],
+      ['note', 'Margin note: see also chapter 3.'], ['footnote', '1 First described in 1543.'],
+      ['body', 'Scanned paragraph.'],
+      ['image', 'images/p7-1.png'], ['image', 'images/p7-2.png'], ['caption', 'Figure 11.3 (a) Left. (b) Right.'],
+    ]);
+    expect(blocks[0]).toMatchObject({ level: 3 });
+    expect(blocks.filter((b) => b.level > 0)).toHaveLength(1);
+    expect(blocks.filter((b) => b.ocr).map((b) => b.kind === 'text' && b.text)).toEqual(['Scanned paragraph.']);
+    // Both images and the caption of one <figure> share its number; the table's caption is in no figure.
+    expect(blocks.filter((b) => b.figure > 0).map((b) => b.figure)).toEqual([1, 1, 1]);
   });
 
   it('joins inline markup into words, decodes entities, collapses whitespace and treats br as a space', () => {
     const { blocks } = parseBookHtml(book(page(3, '<p>  hyper<i>ten</i>sion &amp; the\n\n  <b>renin</b>&#8211;angiotensin<br>system&nbsp;(RAAS) &lt;image&gt; </p>')));
-    expect(blocks).toEqual([{ kind: 'text', page: 3, role: 'body', text: 'hypertension & the renin\u2013angiotensin system (RAAS) <image>' }]);
+    expect(blocks).toEqual([text(3, 'body', 'hypertension & the renin\u2013angiotensin system (RAAS) <image>')]);
   });
 
   it('never takes script, style, head or svg content for book text', () => {
@@ -42,20 +70,20 @@ describe('parseBookHtml', () => {
   it('gives a caption role to text nested inside figcaption and honours data-role on other blocks', () => {
     const { blocks } = parseBookHtml(book(page(5, '<figure><figcaption><p>Fig. 3 <em>Uterus</em> at term</p></figcaption></figure><div data-role="footer"><span>Footer text</span></div>')));
     expect(blocks).toEqual([
-      { kind: 'text', page: 5, role: 'caption', text: 'Fig. 3 Uterus at term' },
-      { kind: 'text', page: 5, role: 'footer', text: 'Footer text' },
+      text(5, 'caption', 'Fig. 3 Uterus at term', { figure: 1 }),
+      text(5, 'footer', 'Footer text'),
     ]);
   });
 
   it('reads HTML without article or sections (page 0) and survives a very deep document', () => {
-    expect(parseBookHtml('<p>loose text</p>').blocks).toEqual([{ kind: 'text', page: 0, role: 'body', text: 'loose text' }]);
+    expect(parseBookHtml('<p>loose text</p>').blocks).toEqual([text(0, 'body', 'loose text')]);
     const depth = 5000;
     const deep = '<div>'.repeat(depth) + 'deep' + '</div>'.repeat(depth);
-    expect(parseBookHtml(book(page(1, deep))).blocks).toEqual([{ kind: 'text', page: 1, role: 'body', text: 'deep' }]);
+    expect(parseBookHtml(book(page(1, deep))).blocks).toEqual([text(1, 'body', 'deep')]);
   });
 
   it('ignores an invalid data-role and a non-numeric page', () => {
     const { blocks } = parseBookHtml(`<article><section data-page="x"><p data-role="banner">text</p></section></article>`);
-    expect(blocks).toEqual([{ kind: 'text', page: 0, role: 'body', text: 'text' }]);
+    expect(blocks).toEqual([text(0, 'body', 'text')]);
   });
 });

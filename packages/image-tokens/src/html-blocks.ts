@@ -1,9 +1,20 @@
 import { parse, NodeType, type HTMLElement, type Node } from 'node-html-parser';
-import type { NodeRole } from './schema.js';
+import { TABLE_CELL_SEPARATOR, type NodeRole } from './schema.js';
+
+/** Where a block sits: its page, role, heading level, figure and whether OCR read it. */
+export interface BlockPlace {
+  page: number;
+  role: NodeRole;
+  /** 1..6 for `<h1>`..`<h6>`, else 0. */
+  level: number;
+  /** 1-based `<figure>` number, 0 outside any. */
+  figure: number;
+  ocr: boolean;
+}
 
 export type HtmlBlock =
-  | { kind: 'text'; page: number; role: NodeRole; text: string }
-  | { kind: 'image'; page: number; src: string; width: number; height: number };
+  | ({ kind: 'text'; text: string } & BlockPlace)
+  | ({ kind: 'image'; src: string; width: number; height: number } & BlockPlace);
 
 export interface ParsedBook {
   /** `<article data-book>`, when present. */
@@ -15,19 +26,24 @@ export interface ParsedBook {
 const BLOCK_TAGS = new Set([
   'address', 'article', 'aside', 'blockquote', 'caption', 'dd', 'details', 'dialog', 'div', 'dl', 'dt',
   'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header',
-  'hgroup', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td',
-  'tfoot', 'th', 'thead', 'tr', 'ul', 'body', 'html',
+  'hgroup', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody',
+  'tfoot', 'thead', 'tr', 'ul', 'body', 'html',
 ]);
+/** Table cells: joined into their row's block, not blocks of their own. */
+const CELL_TAGS = new Set(['td', 'th']);
 /** Never book text: code, styling, metadata, vector drawings. */
 const SKIPPED_TAGS = new Set(['script', 'style', 'template', 'head', 'title', 'noscript', 'svg', 'canvas', 'object', 'iframe']);
-const MARKED_ROLES = new Set<NodeRole>(['header', 'footer', 'page-number', 'body', 'heading', 'caption']);
+/** `data-role` values that name a role (pdf-html's furniture, notes and footnotes, or any role set explicitly). */
+const MARKED_ROLES = new Set<NodeRole>(['header', 'footer', 'page-number', 'body', 'heading', 'caption', 'list-item', 'table', 'note', 'footnote']);
 
-function ownRole(el: HTMLElement): NodeRole | null {
+/** The role an element gives its text, or null when it keeps its parent's. */
+function ownRole(el: HTMLElement, tag: string): NodeRole | null {
   const marked = el.getAttribute('data-role');
   if (marked && MARKED_ROLES.has(marked as NodeRole)) return marked as NodeRole;
-  const tag = el.rawTagName?.toLowerCase() ?? '';
   if (/^h[1-6]$/.test(tag)) return 'heading';
   if (tag === 'figcaption' || tag === 'caption') return 'caption';
+  if (tag === 'li') return 'list-item';
+  if (tag === 'tr') return 'table';
   return null;
 }
 
@@ -44,6 +60,9 @@ export function collapseWhitespace(text: string): string {
  * book.html -> text blocks and images in document order. Every tag is dropped;
  * block elements separate blocks, inline elements join their text ("hyper<i>ten</i>sion"
  * stays one word), and each `<img>` becomes an image block where it stands.
+ * A table row is one block, its cells joined by " | ". Each block carries its
+ * role (DESIGN.md 4.1: headings with their level, captions, list items, table
+ * rows, notes, footnotes, furniture; body otherwise), its `<figure>` and OCR flag.
  * The walk is iterative, so a maliciously deep document cannot overflow the stack.
  */
 export function parseBookHtml(html: string): ParsedBook {
@@ -54,19 +73,33 @@ export function parseBookHtml(html: string): ParsedBook {
 
   const blocks: HtmlBlock[] = [];
   let parts: string[] = [];
-  const flush = (page: number, role: NodeRole): void => {
+  const flush = (place: BlockPlace): void => {
     const text = collapseWhitespace(parts.join(''));
     parts = [];
-    if (text) blocks.push({ kind: 'text', page, role, text });
+    if (text) blocks.push({ kind: 'text', text, ...place });
   };
+  let figures = 0;
+  /** Inside a table row everything but an image is inline: the row is one block. */
+  let openRows = 0;
+  /** Cells seen in the open row: every one after the first is preceded by the separator. */
+  let cellsInRow = 0;
 
-  type Frame = { node: Node; page: number; role: NodeRole; exit: boolean };
-  const stack: Frame[] = [{ node: start, page: 0, role: 'body', exit: false }];
+  type Frame = { node: Node; place: BlockPlace; exit: 'block' | 'row' | 'space' | null };
+  const top: BlockPlace = { page: 0, role: 'body', level: 0, figure: 0, ocr: false };
+  const stack: Frame[] = [{ node: start, place: top, exit: null }];
   while (stack.length) {
     const frame = stack.pop()!;
-    const { node, page, role } = frame;
+    const { node, place } = frame;
+    if (frame.exit === 'space') {
+      parts.push(' ');
+      continue;
+    }
     if (frame.exit) {
-      flush(page, role);
+      flush(place);
+      if (frame.exit === 'row') {
+        openRows--;
+        cellsInRow = 0;
+      }
       continue;
     }
     if (node.nodeType === NodeType.TEXT_NODE) {
@@ -84,22 +117,40 @@ export function parseBookHtml(html: string): ParsedBook {
       continue;
     }
     if (tag === 'img') {
-      flush(page, role);
-      blocks.push({ kind: 'image', page, src: el.getAttribute('src') ?? '', width: intAttr(el, 'width'), height: intAttr(el, 'height') });
+      flush(place);
+      blocks.push({ kind: 'image', src: el.getAttribute('src') ?? '', width: intAttr(el, 'width'), height: intAttr(el, 'height'), ...place, role: 'body', level: 0 });
       continue;
     }
-    const pageAttr = tag === 'section' ? Number.parseInt(el.getAttribute('data-page') ?? '', 10) : Number.NaN;
-    const childPage = Number.isFinite(pageAttr) && pageAttr > 0 ? pageAttr : page;
-    const isBlock = BLOCK_TAGS.has(tag) || el === start;
-    const childRole = isBlock ? ownRole(el) ?? role : role;
+    if (CELL_TAGS.has(tag)) parts.push(cellsInRow++ > 0 ? TABLE_CELL_SEPARATOR : ' ');
+    const isBlock = openRows === 0 && (BLOCK_TAGS.has(tag) || el === start);
     if (isBlock) {
-      flush(page, role);
-      stack.push({ node: el, page: childPage, role: childRole, exit: true });
+      const pageAttr = tag === 'section' ? Number.parseInt(el.getAttribute('data-page') ?? '', 10) : Number.NaN;
+      const role = ownRole(el, tag);
+      const heading = /^h[1-6]$/.test(tag) ? Number(tag[1]) : 0;
+      const childPlace: BlockPlace = {
+        page: Number.isFinite(pageAttr) && pageAttr > 0 ? pageAttr : place.page,
+        role: role ?? place.role,
+        level: heading || (role === null || role === 'heading' ? place.level : 0),
+        figure: tag === 'figure' ? ++figures : place.figure,
+        ocr: place.ocr || el.getAttribute('data-ocr') === '1',
+      };
+      flush(place);
+      const row = tag === 'tr';
+      if (row) {
+        openRows++;
+        cellsInRow = 0;
+      }
+      stack.push({ node: el, place: childPlace, exit: row ? 'row' : 'block' });
+      for (let i = el.childNodes.length - 1; i >= 0; i--) stack.push({ node: el.childNodes[i]!, place: childPlace, exit: null });
+      continue;
     }
-    for (let i = el.childNodes.length - 1; i >= 0; i--) {
-      stack.push({ node: el.childNodes[i]!, page: childPage, role: childRole, exit: false });
+    // Inline, or a block inside a table row: a block tag there still separates words.
+    if (BLOCK_TAGS.has(tag)) {
+      parts.push(' ');
+      stack.push({ node: el, place, exit: 'space' });
     }
+    for (let i = el.childNodes.length - 1; i >= 0; i--) stack.push({ node: el.childNodes[i]!, place, exit: null });
   }
-  flush(0, 'body');
+  flush(top);
   return { bookId, blocks };
 }

@@ -6,12 +6,13 @@ import { decodeNodes, encodeNodes, readNodes, writeNodes } from './nodes-file.js
 import { NODES_SCHEMA, type NodeRow } from './schema.js';
 
 function textRow(seq: number, text: string): NodeRow {
-  return { seq, page: 1 + (seq % 7), kind: 'text', role: seq % 5 ? 'body' : 'heading', text, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens: text.length };
+  return { seq, page: 1 + (seq % 7), kind: 'text', role: seq % 5 ? 'body' : 'heading', text, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens: text.length,
+    level: seq % 5 ? 0 : 1 + (seq % 3), figure: seq % 4 === 1 ? 1 + (seq >> 2) : 0, ocr: seq % 3 === 2 };
 }
 
 const image: NodeRow = {
   seq: 1, page: 2, kind: 'image', role: 'body', text: '', image_path: 'bk/p2-1.png', width: 120, height: 80,
-  image_bytes: Uint8Array.from([137, 80, 78, 71, 0, 255]), num_tokens: 0,
+  image_bytes: Uint8Array.from([137, 80, 78, 71, 0, 255]), num_tokens: 0, level: 0, figure: 1, ocr: false,
 };
 
 describe('nodes.arrow', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
   makeData, RecordBatch, RecordBatchFileWriter, Struct, tableFromIPC,
-  type Data, type Int32, type Binary, type Utf8,
+  type Data, type Int32, type Binary, type Bool, type Utf8,
 } from 'apache-arrow';
 import { writeFileAtomic } from '@mtb/core';
 import { NODES_SCHEMA, NODE_ROLES, type NodeKind, type NodeRole, type NodeRow } from './schema.js';
@@ -24,6 +24,12 @@ function validity(nulls: boolean[]): { nullBitmap: Uint8Array; nullCount: number
 
 function int32Column(values: number[]): Data<Int32> {
   return makeData({ type: NODES_SCHEMA.fields[0]!.type as Int32, length: values.length, nullCount: 0, data: Int32Array.from(values) });
+}
+
+function boolColumn(values: boolean[]): Data<Bool> {
+  const bits = new Uint8Array(Math.ceil(values.length / 8));
+  values.forEach((v, i) => { if (v) bits[i >> 3]! |= 1 << (i & 7); });
+  return makeData({ type: field<Bool>(12), length: values.length, nullCount: 0, data: bits });
 }
 
 function bytesColumn<T extends Utf8 | Binary>(type: T, values: Array<Uint8Array | null>): Data<T> {
@@ -56,6 +62,9 @@ function toBatch(rows: readonly NodeRow[]): RecordBatch {
     int32Column(rows.map((r) => r.height)),
     bytesColumn(field<Binary>(8), rows.map((r) => r.image_bytes)),
     int32Column(rows.map((r) => r.num_tokens)),
+    int32Column(rows.map((r) => r.level)),
+    int32Column(rows.map((r) => r.figure)),
+    boolColumn(rows.map((r) => r.ocr)),
   ];
   const struct = makeData({ type: new Struct(NODES_SCHEMA.fields), length: rows.length, nullCount: 0, children });
   return new RecordBatch(NODES_SCHEMA, struct);
@@ -106,8 +115,8 @@ export function decodeNodes(bytes: Uint8Array, source = 'nodes.arrow'): NodeRow[
   const rows: NodeRow[] = [];
   for (const batch of table.batches) {
     const col = (name: string) => batch.getChild(name)!;
-    const [seq, page, kind, role, text, path, width, height, img, tokens] =
-      ['seq', 'page', 'kind', 'role', 'text', 'image_path', 'width', 'height', 'image_bytes', 'num_tokens'].map(col);
+    const [seq, page, kind, role, text, path, width, height, img, tokens, level, figure, ocr] =
+      ['seq', 'page', 'kind', 'role', 'text', 'image_path', 'width', 'height', 'image_bytes', 'num_tokens', 'level', 'figure', 'ocr'].map(col);
     for (let i = 0; i < batch.numRows; i++) {
       const k = kind!.get(i) as string;
       const r = role!.get(i) as string;
@@ -125,6 +134,9 @@ export function decodeNodes(bytes: Uint8Array, source = 'nodes.arrow'): NodeRow[
         height: height!.get(i) as number,
         image_bytes: (img!.get(i) as Uint8Array | null) ?? null,
         num_tokens: tokens!.get(i) as number,
+        level: (level!.get(i) as number | null) ?? 0,
+        figure: (figure!.get(i) as number | null) ?? 0,
+        ocr: (ocr!.get(i) as boolean | null) ?? false,
       });
     }
   }

@@ -1,9 +1,22 @@
-import { Binary, Field, Int32, Schema, Utf8 } from 'apache-arrow';
+import { Binary, Bool, Field, Int32, Schema, Utf8 } from 'apache-arrow';
 
 export type NodeKind = 'text' | 'image';
-export type NodeRole = 'body' | 'heading' | 'caption' | 'header' | 'footer' | 'page-number';
+/**
+ * What a block is in the book (DESIGN.md 4.1's book.html contract): running
+ * text, a heading, a figure or table caption, a list item, a table row, a
+ * note or footnote, or page furniture. Filters and the segment planner decide
+ * by role: only body text can be a `fragment`, only captions bind to figures.
+ */
+export type NodeRole =
+  | 'body' | 'heading' | 'caption' | 'list-item' | 'table' | 'note' | 'footnote'
+  | 'header' | 'footer' | 'page-number';
 
-export const NODE_ROLES: readonly NodeRole[] = ['body', 'heading', 'caption', 'header', 'footer', 'page-number'];
+export const NODE_ROLES: readonly NodeRole[] = [
+  'body', 'heading', 'caption', 'list-item', 'table', 'note', 'footnote', 'header', 'footer', 'page-number',
+];
+
+/** Cells of a table row are joined by this (a row is one node, as Markdown writes it). */
+export const TABLE_CELL_SEPARATOR = ' | ';
 
 /**
  * One node of a book's token stream: a text block or an image, in reading order.
@@ -25,6 +38,16 @@ export interface NodeRow {
   image_bytes: Uint8Array | null;
   /** encodePlain(text).length, counted once here and reused by every later stage. */
   num_tokens: number;
+  /** Heading level 1..6 (`<h1>`..`<h6>`); 0 for every other node. */
+  level: number;
+  /**
+   * 1-based number of the `<figure>` the node sits in, in document order; 0
+   * outside any. A figure's images and its caption share it, which is how the
+   * segment planner keeps a caption right after its image.
+   */
+  figure: number;
+  /** The block was recognised by OCR (`data-ocr="1"`), not read from a text layer. */
+  ocr: boolean;
 }
 
 /**
@@ -44,6 +67,9 @@ export const NODES_SCHEMA = new Schema(
     new Field('height', new Int32(), true),
     new Field('image_bytes', new Binary(), true),
     new Field('num_tokens', new Int32(), true),
+    new Field('level', new Int32(), true),
+    new Field('figure', new Int32(), true),
+    new Field('ocr', new Bool(), true),
   ],
-  new Map([['mtb:format', 'nodes/1']]),
+  new Map([['mtb:format', 'nodes/2']]),
 );

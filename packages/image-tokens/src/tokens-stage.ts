@@ -51,7 +51,10 @@ export async function buildNodes(
       // A literal "<image>" in a book must never become a real image marker downstream.
       const text = neutralizeSpecialMarkers(block.text);
       const num_tokens = encodePlain(text).length;
-      rows.push({ seq: rows.length, page: block.page, kind: 'text', role: block.role, text, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens });
+      rows.push({
+        seq: rows.length, page: block.page, kind: 'text', role: block.role, text, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens,
+        level: block.level, figure: block.figure, ocr: block.ocr,
+      });
       counts['nodes.text']!++;
       counts.tokens! += num_tokens;
       continue;
@@ -60,7 +63,7 @@ export async function buildNodes(
       const img = await embedImage(bookDir, block.src, config);
       rows.push({
         seq: rows.length, page: block.page, kind: 'image', role: 'body', text: '', image_path: `${bookId}/${img.name}`,
-        width: img.width, height: img.height, image_bytes: img.bytes, num_tokens: 0,
+        width: img.width, height: img.height, image_bytes: img.bytes, num_tokens: 0, level: 0, figure: block.figure, ocr: false,
       });
       counts['nodes.image']!++;
       if (img.reencoded) counts['images.reencoded']!++;

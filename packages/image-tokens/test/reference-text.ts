@@ -4,8 +4,9 @@ import type { NodeRow } from '@mtb/image-tokens';
 /**
  * An independent reading of book.html for the round-trip test: plain regular
  * expressions instead of the HTML parser. Each <img> becomes <image>, block tags
- * become spaces, inline tags vanish, entities are decoded; whitespace is compared
- * collapsed, since block boundaries carry no characters of their own.
+ * become spaces, inline tags vanish, entities are decoded, the cells of a table row
+ * are joined by " | "; whitespace is compared collapsed, since block boundaries
+ * carry no characters of their own.
  */
 const BLOCK = /^(address|article|aside|blockquote|caption|dd|details|dialog|div|dl|dt|fieldset|figcaption|figure|footer|form|h[1-6]|header|hgroup|hr|li|main|nav|ol|p|pre|section|summary|table|tbody|td|tfoot|th|thead|tr|ul|body|html|br)$/i;
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
@@ -25,6 +26,7 @@ export function htmlTextWithImageMarkers(html: string): string {
     .replace(/<head[\s\S]*?<\/head>/gi, ' ')
     .replace(/<(script|style|svg|template|noscript)\b[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<img\b[^>]*>/gi, ` ${IMG_SLOT} `)
+    .replace(/<\/t[dh]>\s*(?=<t[dh]\b)/gi, ' | ')
     .replace(/<\/?([a-z0-9]+)\b[^>]*>/gi, (_m, tag: string) => (BLOCK.test(tag) ? ' ' : ''));
   return body
     .split(IMG_SLOT)

@@ -23,7 +23,7 @@ function randomNodes(seed: number): NodeRow[] {
   for (let seq = 0; seq < n; seq++) {
     const page = 1 + Math.floor(seq / 6);
     if (r() < 0.3) {
-      nodes.push({ seq, page, kind: 'image', role: 'body', text: '', image_path: `bk/p${page}-${seq}.jpg`, width: 200, height: 200, image_bytes: Uint8Array.of(seq & 255, 1, 2), num_tokens: 0 });
+      nodes.push({ seq, page, kind: 'image', role: 'body', text: '', image_path: `bk/p${page}-${seq}.jpg`, width: 200, height: 200, image_bytes: Uint8Array.of(seq & 255, 1, 2), num_tokens: 0, level: 0, figure: 0, ocr: false });
       continue;
     }
     const sentences = Array.from({ length: 1 + Math.floor(r() * (r() < 0.1 ? 40 : 4)) }, () => {
@@ -31,7 +31,7 @@ function randomNodes(seed: number): NodeRow[] {
       return `Tag${tag++}x ${words.join(' ')}.`;
     });
     const text = sentences.join(' ');
-    nodes.push({ seq, page, kind: 'text', role: r() < 0.2 ? 'caption' : 'body', text, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens: encodePlain(text).length });
+    nodes.push({ seq, page, kind: 'text', role: r() < 0.2 ? 'caption' : 'body', text, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens: encodePlain(text).length, level: 0, figure: 0, ocr: false });
   }
   return nodes;
 }
@@ -98,8 +98,8 @@ test('text-only segments when minImages is 0; whole-book drop yields nothing', (
 });
 
 test('text without any image is dropped and counted; format as in DESIGN 4.4', () => {
-  const t = (seq: number, text: string): NodeRow => ({ seq, page: 1, kind: 'text', role: 'body', text, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens: encodePlain(text).length });
-  const im = (seq: number): NodeRow => ({ seq, page: 2, kind: 'image', role: 'body', text: '', image_path: `bk/p2-${seq}.png`, width: 9, height: 9, image_bytes: Uint8Array.of(1), num_tokens: 0 });
+  const t = (seq: number, text: string): NodeRow => ({ seq, page: 1, kind: 'text', role: 'body', text, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens: encodePlain(text).length, level: 0, figure: 0, ocr: false });
+  const im = (seq: number): NodeRow => ({ seq, page: 2, kind: 'image', role: 'body', text: '', image_path: `bk/p2-${seq}.png`, width: 9, height: 9, image_bytes: Uint8Array.of(1), num_tokens: 0, level: 0, figure: 0, ocr: false });
   const { rows } = segmentBook('bk', [t(0, 'Intro text'), im(1), t(2, 'Figure 1: a heart.'), t(3, 'Body text.'), im(4), t(5, 'more')], { minImages: 1, maxImages: 10, maxTokens: 1024 }, { drops: new Map(), wholeBook: false });
   expect(rows.map((r) => r.text)).toEqual(['Intro text<image>Figure 1: a heart. Body text.<|endofchunk|><image>more<|endofchunk|>']);
   expect(rows[0]!.pages).toEqual([1, 2]);

@@ -21,12 +21,12 @@ function realBook(bookId: string): NodeRow[] {
   while (i < captions.length) {
     const page = 1 + Math.floor(seq / 5);
     if (seq % 4 === 3) {
-      nodes.push({ seq, page, kind: 'image', role: 'body', text: '', image_path: `${bookId}/p${page}-${seq}.jpg`, width: 300, height: 200, image_bytes: Uint8Array.of(0xff, 0xd8, seq & 255), num_tokens: 0 });
+      nodes.push({ seq, page, kind: 'image', role: 'body', text: '', image_path: `${bookId}/p${page}-${seq}.jpg`, width: 300, height: 200, image_bytes: Uint8Array.of(0xff, 0xd8, seq & 255), num_tokens: 0, level: 0, figure: 0, ocr: false });
     } else {
       const n = 1 + ((seq * 7) % 12) * (seq % 9 === 0 ? 8 : 1);
       const text = neutralizeSpecialMarkers(captions.slice(i, i + n).join(' ').replace(/\s+/g, ' '));
       i += n;
-      nodes.push({ seq, page, kind: 'text', role: seq % 4 === 0 ? 'caption' : 'body', text, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens: encodePlain(text).length });
+      nodes.push({ seq, page, kind: 'text', role: seq % 4 === 0 ? 'caption' : 'body', text, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens: encodePlain(text).length, level: 0, figure: 0, ocr: false });
     }
     seq++;
   }

@@ -8,10 +8,10 @@ import { readSignatures, runDedupStage, runSignaturesStage } from '@mtb/dedup-fi
 import { paragraph, realCaptions } from './fixtures.js';
 
 function text(seq: number, t: string): NodeRow {
-  return { seq, page: 1 + Math.floor(seq / 10), kind: 'text', role: 'body', text: t, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens: t.split(' ').length };
+  return { seq, page: 1 + Math.floor(seq / 10), kind: 'text', role: 'body', text: t, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens: t.split(' ').length, level: 0, figure: 0, ocr: false };
 }
 function image(seq: number, bookId: string, bytes: Uint8Array): NodeRow {
-  return { seq, page: 1, kind: 'image', role: 'body', text: '', image_path: `${bookId}/p1-${seq}.png`, width: 64, height: 64, image_bytes: bytes, num_tokens: 0 };
+  return { seq, page: 1, kind: 'image', role: 'body', text: '', image_path: `${bookId}/p1-${seq}.png`, width: 64, height: 64, image_bytes: bytes, num_tokens: 0, level: 0, figure: 0, ocr: false };
 }
 
 describe('signatures and dedup stages on a corpus folder', () => {

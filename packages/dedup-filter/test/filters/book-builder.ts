@@ -13,13 +13,13 @@ export class BookBuilder {
   }
 
   text(text: string, role: NodeRole = 'body'): this {
-    this.nodes.push({ seq: this.nodes.length, page: this.page, kind: 'text', role, text, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens: encodePlain(text).length });
+    this.nodes.push({ seq: this.nodes.length, page: this.page, kind: 'text', role, text, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens: encodePlain(text).length, level: 0, figure: 0, ocr: false });
     return this;
   }
 
   image(width = 400, height = 300): this {
     const n = this.nodes.filter((r) => r.kind === 'image').length + 1;
-    this.nodes.push({ seq: this.nodes.length, page: this.page, kind: 'image', role: 'body', text: '', image_path: `book/p${this.page}-${n}.png`, width, height, image_bytes: new Uint8Array([1, 2, 3]), num_tokens: 0 });
+    this.nodes.push({ seq: this.nodes.length, page: this.page, kind: 'image', role: 'body', text: '', image_path: `book/p${this.page}-${n}.png`, width, height, image_bytes: new Uint8Array([1, 2, 3]), num_tokens: 0, level: 0, figure: 0, ocr: false });
     return this;
   }
 

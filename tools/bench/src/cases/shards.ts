@@ -19,14 +19,14 @@ function book(copies: number): NodeRow[] {
   for (let seq = 0; c < captions.length * copies; seq++) {
     const page = 1 + Math.floor(seq / 8);
     if (seq % 5 === 4) {
-      nodes.push({ seq, page, kind: 'image', role: 'body', text: '', image_path: `bench/p${page}-${seq}.jpg`, width: 512, height: 384, image_bytes: new Uint8Array(40_000), num_tokens: 0 });
+      nodes.push({ seq, page, kind: 'image', role: 'body', text: '', image_path: `bench/p${page}-${seq}.jpg`, width: 512, height: 384, image_bytes: new Uint8Array(40_000), num_tokens: 0, level: 0, figure: 0, ocr: false });
       continue;
     }
     const n = 1 + (seq % 8);
     const parts: string[] = [];
     for (let k = 0; k < n; k++, c++) parts.push(captions[c % captions.length]!);
     const text = neutralizeSpecialMarkers(parts.join(' ').replace(/\s+/g, ' '));
-    nodes.push({ seq, page, kind: 'text', role: 'body', text, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens: encodePlain(text).length });
+    nodes.push({ seq, page, kind: 'text', role: 'body', text, image_path: null, width: 0, height: 0, image_bytes: null, num_tokens: encodePlain(text).length, level: 0, figure: 0, ocr: false });
   }
   return nodes;
 }
