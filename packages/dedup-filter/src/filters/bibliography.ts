@@ -55,7 +55,7 @@ export function findBibliography(ctx: FilterContext): Set<number> {
 export function isCitationBlock(node: NodeRow, inSection: boolean, s: Pick<CorpusConfig, 'bibliographyMinDensity' | 'bibliographyLooseDensity'>): boolean {
   const { markers, density } = citationDensity(node.text);
   if (inSection) return markers >= 1 && density >= s.bibliographyMinDensity;
-  return node.role === 'body' && markers >= LOOSE_MARKERS && density >= s.bibliographyLooseDensity && ENTRY_START.test(node.text);
+  return (node.role === 'body' || node.role === 'list-item') && markers >= LOOSE_MARKERS && density >= s.bibliographyLooseDensity && ENTRY_START.test(node.text);
 }
 
 const bibliographyBlocks = perBook(findBibliography);

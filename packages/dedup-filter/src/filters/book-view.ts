@@ -1,4 +1,4 @@
-import type { NodeRow } from '@mtb/image-tokens';
+import { TABLE_CELL_SEPARATOR, type NodeRow } from '@mtb/image-tokens';
 
 export const FURNITURE_ROLES: ReadonlySet<string> = new Set(['header', 'footer', 'page-number']);
 
@@ -55,7 +55,15 @@ export function createBookView(bookId: string, nodes: readonly NodeRow[], pixelS
   };
 }
 
+/**
+ * A node's text as the text measures read it: a table row's cell separators
+ * are layout, not symbols of a broken text layer.
+ */
+export function measuredText(node: NodeRow): string {
+  return node.role === 'table' ? node.text.split(TABLE_CELL_SEPARATOR).join(' ') : node.text;
+}
+
 /** Content text of a page, blocks joined by newlines. */
 export function pageText(page: PageView): string {
-  return page.content.map((n) => n.text).join('\n');
+  return page.content.map(measuredText).join('\n');
 }

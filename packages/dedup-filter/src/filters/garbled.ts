@@ -1,6 +1,6 @@
 import type { CorpusConfig } from '@mtb/core';
 import type { NodeRow } from '@mtb/image-tokens';
-import { pageText } from './book-view.js';
+import { measuredText, pageText } from './book-view.js';
 import { charProfile, overlongLetters, strayCharShare, wordCount } from './text-measures.js';
 import { KEEP, drop, perBook, type FilterContext, type NodeFilter } from './verdict.js';
 
@@ -43,7 +43,7 @@ const nodeReasons = perBook((ctx: FilterContext) => {
   return (node: NodeRow): string | null => {
     let r = reasons.get(node.seq);
     if (r === undefined) {
-      r = garbledReason(node.text, ctx.config);
+      r = garbledReason(measuredText(node), ctx.config);
       reasons.set(node.seq, r);
     }
     return r;

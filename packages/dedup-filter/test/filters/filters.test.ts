@@ -151,11 +151,28 @@ describe('text quality filters', () => {
     expect(b.nodes.filter((n) => n.page !== 2 && n.role === 'body').some((n) => r.has(n.seq))).toBe(false);
   });
 
-  it('drop body fragments under minWords but never headings or captions', () => {
-    const b = new BookBuilder().text('See below', 'body').text('Kidney', 'heading').text('Fig. 2', 'caption').text(PROSE[0]!);
+  it('drop body fragments under minWords but never short sentences, headings, captions, list items, table rows or notes', () => {
+    const b = new BookBuilder().text('See below', 'body').text('Kidney', 'heading').text('Fig. 2', 'caption').text(PROSE[0]!)
+      .text('Metacarpals', 'list-item').text('Humerus', 'list-item').text('Bone | Age', 'table').text('See p. 4', 'note').text('1 Ibid', 'footnote')
+      .text('It is rare.').text('"Rest is essential!"').text('Vasodilation').text('Table 1').text('2.');
     const r = reasons(b);
-    expect([0, 1, 2, 3].map((s) => r.get(s))).toEqual(['fragment', undefined, undefined, undefined]);
+    expect(b.nodes.map((n) => [n.text, r.get(n.seq)])).toEqual([
+      ['See below', 'fragment'], ['Kidney', undefined], ['Fig. 2', undefined], [PROSE[0], undefined],
+      ['Metacarpals', undefined], ['Humerus', undefined], ['Bone | Age', undefined], ['See p. 4', undefined], ['1 Ibid', undefined],
+      ['It is rare.', undefined], ['"Rest is essential!"', undefined], ['Vasodilation', 'fragment'], ['Table 1', 'fragment'], ['2.', 'fragment'],
+    ]);
     expect(reasons(b, parseCorpusConfig({ minWords: 0 })).size).toBe(0);
+  });
+
+  it('never read the cell separators of a table row as symbols of a broken text layer', () => {
+    const row = 'Grade | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9';
+    const b = new BookBuilder();
+    for (let p = 0; p < 12; p++) {
+      if (p === 5) b.text(PROSE[2]!).text(row, 'table').text(PROSE[3]!).text(row, 'body');
+      b.bodyPage(PROSE.slice(0, 2));
+    }
+    const r = reasons(b);
+    expect(b.nodes.filter((n) => n.text === row).map((n) => [n.role, r.get(n.seq)])).toEqual([['table', undefined], ['body', 'garbled-symbols']]);
   });
 
   it('drop foreign pages, keep English ones whole; short blocks take their page language', () => {
