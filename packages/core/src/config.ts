@@ -35,7 +35,7 @@ export const CorpusConfigSchema = z
     minImageStddev: z.number().nonnegative().default(3)
       .describe('Images whose pixel standard deviation is below this are blank or near-uniform.'),
     minWords: z.number().int().nonnegative().default(4)
-      .describe('Body paragraphs shorter than this are fragments (headings and captions exempt).'),
+      .describe('Body blocks shorter than this are fragments unless they read as a sentence (headings, captions, list items, table rows and notes exempt).'),
     maxSymbolShare: z.number().min(0).max(1).default(0.3)
       .describe('Text with more symbols (not letters, digits, spaces or sentence punctuation) than this share is garbled.'),
     maxWordLength: z.number().int().positive().default(40)
@@ -87,6 +87,8 @@ export const CorpusConfigSchema = z
       .describe('Word n-gram size of the shingles that MinHash hashes.'),
     imageHammingThreshold: z.number().int().min(0).max(64).default(6)
       .describe('Two images whose 64-bit perceptual hashes differ in at most this many bits are duplicates.'),
+    foldDigitsMinWords: z.number().int().positive().default(50)
+      .describe('Near-duplicate detection folds digits (every digit read as 0) only in non-caption paragraphs of at least this many words; exact duplicates and captions always keep their numbers ("Figure 12.8" is not "Figure 12.9").'),
     decorativeRepeat: z.number().int().positive().default(10)
       .describe('An image repeated more than this many times across the corpus is decorative (logo, icon).'),
     // segment
@@ -96,6 +98,8 @@ export const CorpusConfigSchema = z
       .describe('Most images in a segment (the paper: at most 10).'),
     maxTokens: z.number().int().positive().default(1024)
       .describe('Most LLaMA tokens in a segment, BOS, EOS and special tokens included.'),
+    imageAnchor: z.enum(['reference', 'position']).default('reference')
+      .describe('Where a figure goes in the text: before the block that first refers to it in its chapter ("Figure 11.2", "Fig. 3", "Table 4.1"), else where it stands; or always where it stands. Its caption follows it directly.'),
     // split and shards
     evalFraction: z.number().min(0).max(1).default(0.05)
       .describe('Target share of the eval split (the paper: 5%).'),

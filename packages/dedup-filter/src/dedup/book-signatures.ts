@@ -24,6 +24,10 @@ export interface BookSignatures {
   hash: Uint32Array;
   /** 64-bit DCT pHash per image row as (lo, hi); 0 for text. */
   phash: Uint32Array;
+  /** 64-bit hash of a text row's numbers (its digit runs in order) as (lo, hi); 0 for images. */
+  numbers: Uint32Array;
+  /** 1 for a non-caption text row of at least foldDigitsMinWords words: its numbers may differ from a near duplicate's that is one too. */
+  foldsDigits: Uint8Array;
   /** k MinHash values per row (zeros for images and invalid rows). */
   minhash: Uint32Array;
   /** Row i's sorted shingle hashes are shingles[shingleOffsets[i] .. shingleOffsets[i+1]). */
@@ -35,8 +39,8 @@ export function emptyBookSignatures(bookId: string, k: number, shingleSize: numb
   return {
     bookId, k, shingleSize, scheme, rows: 0,
     seq: new Int32Array(0), kind: new Uint8Array(0), valid: new Uint8Array(0), words: new Int32Array(0),
-    hash: new Uint32Array(0), phash: new Uint32Array(0), minhash: new Uint32Array(0),
-    shingleOffsets: new Int32Array(1), shingles: new Uint32Array(0),
+    hash: new Uint32Array(0), phash: new Uint32Array(0), numbers: new Uint32Array(0), foldsDigits: new Uint8Array(0),
+    minhash: new Uint32Array(0), shingleOffsets: new Int32Array(1), shingles: new Uint32Array(0),
   };
 }
 

@@ -1,5 +1,5 @@
 import { MinHasher } from './minhash.js';
-import { SHINGLE_SCHEME, ShingleHasher } from './shingles.js';
+import { FOLD_DIGITS_MIN_WORDS, ShingleHasher } from './shingles.js';
 import { imageHashes } from './phash.js';
 import { KIND_IMAGE, KIND_TEXT, type BookSignatures } from './book-signatures.js';
 
@@ -10,11 +10,15 @@ export interface SignatureInput {
   text: string;
   image_bytes: Uint8Array | null;
   image_path?: string | null;
+  /** A caption's shingles never fold digits (a NodeRow's role). */
+  role?: string;
 }
 
 export interface SignatureSettings {
   minhashPermutations: number;
   shingleSize: number;
+  /** Shingles fold digits in non-caption blocks of at least this many words (default FOLD_DIGITS_MIN_WORDS). */
+  foldDigitsMinWords?: number;
   maxImagePixels?: number;
 }
 
@@ -31,7 +35,10 @@ export interface Hashers {
 }
 
 export async function createHashers(settings: SignatureSettings): Promise<Hashers> {
-  return { shingles: await ShingleHasher.create(settings.shingleSize), minhash: new MinHasher(settings.minhashPermutations) };
+  return {
+    shingles: await ShingleHasher.create(settings.shingleSize, settings.foldDigitsMinWords ?? FOLD_DIGITS_MIN_WORDS),
+    minhash: new MinHasher(settings.minhashPermutations),
+  };
 }
 
 /**
@@ -49,15 +56,18 @@ export async function computeSignatures(
 ): Promise<ComputedSignatures> {
   const h = hashers ?? (await createHashers(settings));
   const k = settings.minhashPermutations;
-  if (h.minhash.k !== k || h.shingles.shingleSize !== settings.shingleSize) throw new Error('hashers were made for other settings');
+  if (h.minhash.k !== k || h.shingles.shingleSize !== settings.shingleSize || h.shingles.foldDigitsMinWords !== (settings.foldDigitsMinWords ?? FOLD_DIGITS_MIN_WORDS)) {
+    throw new Error('hashers were made for other settings');
+  }
   const n = nodes.length;
   const sig: BookSignatures = {
-    bookId, k, shingleSize: settings.shingleSize, scheme: SHINGLE_SCHEME, rows: n,
+    bookId, k, shingleSize: settings.shingleSize, scheme: h.shingles.scheme, rows: n,
     seq: new Int32Array(n), kind: new Uint8Array(n), valid: new Uint8Array(n), words: new Int32Array(n),
-    hash: new Uint32Array(2 * n), phash: new Uint32Array(2 * n), minhash: new Uint32Array(n * k),
+    hash: new Uint32Array(2 * n), phash: new Uint32Array(2 * n), numbers: new Uint32Array(2 * n), foldsDigits: new Uint8Array(n),
+    minhash: new Uint32Array(n * k),
     shingleOffsets: new Int32Array(n + 1), shingles: new Uint32Array(0),
   };
-  const counts: Record<string, number> = { 'text.rows': 0, 'text.hashed': 0, shingles: 0, 'image.rows': 0, 'image.hashed': 0, 'image.undecodable': 0 };
+  const counts: Record<string, number> = { 'text.rows': 0, 'text.hashed': 0, 'text.foldsDigits': 0, shingles: 0, 'image.rows': 0, 'image.hashed': 0, 'image.undecodable': 0 };
   const problems: string[] = [];
   const parts: Uint32Array[] = [];
   let total = 0;
@@ -67,7 +77,7 @@ export async function computeSignatures(
     if (node.kind === 'text') {
       sig.kind[i] = KIND_TEXT;
       counts['text.rows']!++;
-      const f = h.shingles.features(node.text);
+      const f = h.shingles.features(node.text, { caption: node.role === 'caption' });
       sig.words[i] = f.words;
       if (f.words > 0) {
         sig.valid[i] = 1;
@@ -77,6 +87,12 @@ export async function computeSignatures(
         parts.push(f.shingles);
         total += f.shingles.length;
         counts['text.hashed']!++;
+        sig.numbers[2 * i] = f.numbersLo;
+        sig.numbers[2 * i + 1] = f.numbersHi;
+        if (f.foldsDigits) {
+          sig.foldsDigits[i] = 1;
+          counts['text.foldsDigits']!++;
+        }
       }
     } else {
       sig.kind[i] = KIND_IMAGE;

@@ -4,6 +4,7 @@ import { bookPaths, corpusPaths, listBooks, loadCorpusConfig, writeFileIfChanged
 import { formatDropList } from './drop-list-file.js';
 import { joinSignatures, type JoinResult, type SignatureSource } from './join.js';
 import { readSignatures } from './signatures-file.js';
+import { shingleScheme } from './shingles.js';
 
 export interface DedupStageResult extends JoinResult {
   /** DedupDrop-list files written because their content changed (the others kept their bytes and mtime). */
@@ -45,6 +46,7 @@ export function runDedupStage(corpusDir: string, opts: { config?: CorpusConfig; 
     shingleSize: config.shingleSize,
     imageHammingThreshold: config.imageHammingThreshold,
     decorativeRepeat: config.decorativeRepeat,
+    scheme: shingleScheme(config.foldDigitsMinWords),
     quiet: opts.quiet,
   });
   const written: string[] = [];

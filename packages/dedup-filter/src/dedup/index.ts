@@ -1,5 +1,5 @@
-export { normalizeText, normalizeWords, normalizeInto } from './normalize.js';
-export { ShingleHasher, SHINGLE_SCHEME, type TextFeatures } from './shingles.js';
+export { normalizeText, normalizeWords, normalizeInto, foldDigits } from './normalize.js';
+export { ShingleHasher, SHINGLE_SCHEME, FOLD_DIGITS_MIN_WORDS, shingleScheme, type TextFeatures, type FeatureOptions } from './shingles.js';
 export { MinHasher, estimateJaccard, mergeMin, MINHASH_SEED } from './minhash.js';
 export { optimalLshParams, candidateProbability, type LshParams } from './lsh-params.js';
 export { jaccard, intersectionSize, sortUnique, unionOfSorted } from './jaccard.js';

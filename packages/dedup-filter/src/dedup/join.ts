@@ -39,6 +39,8 @@ export interface JoinSettings {
   shingleSize: number;
   imageHammingThreshold: number;
   decorativeRepeat: number;
+  /** The scheme every book's signatures must have been made with (shingleScheme of the corpus settings); unchecked when absent. */
+  scheme?: string;
   /** Override the LSH bands/rows (default: optimalLshParams). */
   lsh?: LshParams;
   /** Override the image multi-index chunk count (default: planned for the image count). */
@@ -64,6 +66,8 @@ export interface JoinSummary {
     /** Candidate pairs whose exact Jaccard was computed, and how many of them were below the threshold. */
     verifiedPairs: number;
     rejectedPairs: number;
+    /** Candidate pairs refused before any Jaccard because their numbers differ and one of them is short or a caption. */
+    numberMismatches: number;
   };
   images: { rows: number; exact: number; near: number; decorative: number; verifiedPairs: number };
   drops: Record<DedupReason, number>;
@@ -81,6 +85,9 @@ function checkBook(b: BookSignatures, s: JoinSettings, scheme: { value: string |
   const where = `signatures of book "${b.bookId}"`;
   if (b.k !== s.minhashPermutations || b.shingleSize !== s.shingleSize) {
     throw new Error(`${where} were made with ${b.k} permutations and ${b.shingleSize}-word shingles, the corpus settings say ${s.minhashPermutations} and ${s.shingleSize}: rerun \`mtb signatures\` for every book`);
+  }
+  if (s.scheme !== undefined && b.scheme !== s.scheme) {
+    throw new Error(`${where} use hashing scheme "${b.scheme}", the corpus settings say "${s.scheme}": rerun \`mtb signatures\` for every book`);
   }
   if (scheme.value === null) scheme.value = b.scheme;
   else if (scheme.value !== b.scheme) throw new Error(`${where} use hashing scheme "${b.scheme}", other books "${scheme.value}": rerun \`mtb signatures\` for every book`);
@@ -102,11 +109,14 @@ function checkBook(b: BookSignatures, s: JoinSettings, scheme: { value: string |
  * 2. whole books: LSH over book signatures, candidates verified by exact
  *    Jaccard of the books' shingle sets; a book >= threshold with an earlier
  *    kept book is dropped whole and takes no further part;
- * 3. exact text: first occurrence of each normalized-text hash;
+ * 3. exact text: first occurrence of each normalized-text hash (digits kept:
+ *    "Figure 12.8" and "Figure 12.9" are different blocks);
  * 4. near text: per band, rows sharing a key form buckets; only rows in some
  *    bucket can have a near duplicate, so only their shingle sets are read
  *    back (a second pass over the books); then, in order, each such row is
- *    compared (exact Jaccard) with the kept rows of its buckets;
+ *    compared (exact Jaccard of digit-folded shingles) with the kept rows of
+ *    its buckets whose numbers agree: numbers may differ only between two
+ *    non-caption paragraphs of at least foldDigitsMinWords words;
  * 5. images: exact by pixel hash, near by pHash within the Hamming threshold
  *    (multi-index hashing over kept images), then clusters larger than
  *    decorativeRepeat dropped whole as decorative.
@@ -134,6 +144,8 @@ export function joinSignatures(source: SignatureSource, settings: JoinSettings):
   const unitSeq = new GrowableI32();
   const unitRow = new GrowableI32();
   const unitHash = new GrowableU32();
+  const unitNumbers = new GrowableU32();
+  const unitFolds = new GrowableI32();
   const unitBands = new GrowableU32();
   const imgBook = new GrowableI32();
   const imgSeq = new GrowableI32();
@@ -161,6 +173,10 @@ export function joinSignatures(source: SignatureSource, settings: JoinSettings):
         const h = unitHash.reserve(2);
         unitHash.data[h] = b.hash[2 * i]!;
         unitHash.data[h + 1] = b.hash[2 * i + 1]!;
+        const nb = unitNumbers.reserve(2);
+        unitNumbers.data[nb] = b.numbers[2 * i]!;
+        unitNumbers.data[nb + 1] = b.numbers[2 * i + 1]!;
+        unitFolds.push(b.foldsDigits[i]!);
         const at = unitBands.reserve(bandWidth); // reserve may reallocate .data: read it after
         bandKeys(b.minhash, i * k, lsh, unitBands.data, at);
       } else if (b.kind[i] === KIND_IMAGE) {
@@ -330,6 +346,12 @@ export function joinSignatures(source: SignatureSource, settings: JoinSettings):
   const nearSim = new Float64Array(nUnits);
   let verifiedPairs = 0;
   let rejectedPairs = 0;
+  let numberMismatches = 0;
+  const uNumbers = unitNumbers.data;
+  const uFolds = unitFolds.data;
+  /** Numbers may differ only between two long non-caption paragraphs; any other pair must have the same numbers. */
+  const numbersAgree = (u: number, v: number): boolean =>
+    (uFolds[u] === 1 && uFolds[v] === 1) || (uNumbers[2 * u] === uNumbers[2 * v] && uNumbers[2 * u + 1] === uNumbers[2 * v + 1]);
   {
     const keptHead = new Int32Array(nBuckets).fill(-1);
     const nodeUnit = new GrowableI32();
@@ -347,6 +369,10 @@ export function joinSignatures(source: SignatureSource, settings: JoinSettings):
           const v = nodeUnit.data[node]!;
           if (stamp[v] === u) continue;
           stamp[v] = u;
+          if (!numbersAgree(u, v)) {
+            numberMismatches++;
+            continue;
+          }
           verifiedPairs++;
           const sim = jaccard(su, setOf(v));
           if (sim < t) {
@@ -464,7 +490,7 @@ export function joinSignatures(source: SignatureSource, settings: JoinSettings):
       wholeBookDrops,
       lsh,
       imageIndex: { chunks: plan.chunks, radius: plan.radius },
-      text: { rows: textRows, eligible, exact: counts['exact-text'], near: counts['near-text'], colliding, verifiedPairs, rejectedPairs },
+      text: { rows: textRows, eligible, exact: counts['exact-text'], near: counts['near-text'], colliding, verifiedPairs, rejectedPairs, numberMismatches },
       images: { rows: imgRows, exact: counts['exact-image'], near: counts['near-image'], decorative: counts.decorative, verifiedPairs: index.verified },
       drops: counts,
     },

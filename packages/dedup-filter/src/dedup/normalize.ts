@@ -1,8 +1,11 @@
 /**
  * Text normalization for duplicate detection (DESIGN.md 4.3): NFKC, lowercase,
- * every decimal digit folded to 0, punctuation and symbols removed, whitespace
- * collapsed. Two paragraphs that differ only in numbers ("45-year-old" vs
- * "52-year-old"), quotes, hyphenation style or line breaks normalize alike.
+ * punctuation and symbols removed, whitespace collapsed. Digits are kept: two
+ * blocks that differ in a number ("Figure 12.8: Chick embryo at 33 hours." and
+ * "Figure 12.9: ... 48 hours.") are different blocks. Near-duplicate
+ * shingles fold digits (every decimal digit read as 0) afterwards
+ * (`foldDigits`), and the join lets numbers differ only between long
+ * paragraphs, where a renumbered figure or citation is still the same paragraph.
  *
  * Punctuation is removed, not replaced by a space, as datatrove's simplify_text
  * does: "well-known" and "wellknown" are the same word, "e.g." becomes "eg".
@@ -60,19 +63,30 @@ export function normalizeInto(text: string): { units: Uint16Array; length: numbe
       out[n++] = 32;
       pendingSpace = false;
     }
-    out[n++] = cls === DIGIT ? 48 : c;
+    out[n++] = c;
   }
   return { units: out, length: n };
 }
 
-/** The normalized text: normalized words joined by single spaces. */
-export function normalizeText(text: string): string {
+/** Whether a UTF-16 code unit is a decimal digit (any script). */
+export function isDigitUnit(c: number): boolean {
+  return CLASS[c] === DIGIT;
+}
+
+/** Fold every decimal digit of normalized units to 0, in place (the shingles of near-duplicate detection). */
+export function foldDigits(units: Uint16Array, length: number): void {
+  for (let i = 0; i < length; i++) if (CLASS[units[i]!] === DIGIT) units[i] = 48;
+}
+
+/** The normalized text: normalized words joined by single spaces; digits folded to 0 when asked. */
+export function normalizeText(text: string, opts: { foldDigits?: boolean } = {}): string {
   const { units, length } = normalizeInto(text);
+  if (opts.foldDigits) foldDigits(units, length);
   return length === 0 ? '' : utf16.decode(units.subarray(0, length));
 }
 
 /** The words of `text` after normalization, in order (no empty words). */
-export function normalizeWords(text: string): string[] {
-  const s = normalizeText(text);
+export function normalizeWords(text: string, opts: { foldDigits?: boolean } = {}): string[] {
+  const s = normalizeText(text, opts);
   return s === '' ? [] : s.split(' ');
 }

@@ -1,10 +1,23 @@
 import { endianness } from 'node:os';
 import { createXXHash64, type IHasher } from 'hash-wasm';
-import { normalizeInto } from './normalize.js';
+import { isDigitUnit, normalizeInto } from './normalize.js';
 import { sortUnique } from './jaccard.js';
 
 /** Version of normalization + shingle hashing; stored in signatures.arrow so a change forces a rebuild. */
-export const SHINGLE_SCHEME = 'nfkc-lower-digit0-nopunct/xxh64-utf16le-words/murmur3-5gram/2';
+export const SHINGLE_SCHEME = 'nfkc-lower-nopunct-exact/digit0-shingles/xxh64-utf16le-words/murmur3-5gram/3';
+
+/** Default of corpus.json's `foldDigitsMinWords`. */
+export const FOLD_DIGITS_MIN_WORDS = 50;
+
+/**
+ * The scheme a book's signatures are made with: normalization and hashing,
+ * plus the digit rule (exact hashes keep digits; numbers may differ between
+ * near duplicates only when both are non-caption blocks of at least
+ * `foldDigitsMinWords` words). The join refuses to mix schemes.
+ */
+export function shingleScheme(foldDigitsMinWords: number): string {
+  return `${SHINGLE_SCHEME}/fold-digits-from-${foldDigitsMinWords}-words`;
+}
 
 /** Forget cached word hashes past this many distinct words (bounds memory on huge runs). */
 const WORD_CACHE_LIMIT = 1 << 20;
@@ -40,11 +53,26 @@ function murmurBlock(h: number, k: number): number {
 export interface TextFeatures {
   /** Normalized words. */
   words: number;
-  /** xxHash64 of the normalized text, (lo, hi). */
+  /** xxHash64 of the normalized text with its digits, (lo, hi): what exact duplicates share. */
   hashLo: number;
   hashHi: number;
-  /** Sorted, duplicate-free word n-gram hashes (a fresh array). */
+  /** xxHash64 of the block's numbers in order (its digit runs), (lo, hi). */
+  numbersLo: number;
+  numbersHi: number;
+  /**
+   * The block is a non-caption paragraph of at least foldDigitsMinWords words:
+   * between two such blocks numbers may differ (a renumbered figure or
+   * citation); any other near-duplicate pair must have the same numbers.
+   */
+  foldsDigits: boolean;
+  /** Sorted, duplicate-free hashes of word n-grams with digits folded to 0 (a fresh array). */
   shingles: Uint32Array;
+}
+
+/** What decides whether a block's numbers may differ from its near duplicate's. */
+export interface FeatureOptions {
+  /** Captions never fold digits: their number is what tells "Figure 12.8" from "Figure 12.9". */
+  caption?: boolean;
 }
 
 /**
@@ -77,11 +105,17 @@ export class ShingleHasher {
   private readonly encoder = new TextEncoder();
   private readonly digestOut = new Uint32Array(2);
 
-  private constructor(private readonly xxh: IHasher, readonly shingleSize: number) {}
+  private constructor(private readonly xxh: IHasher, readonly shingleSize: number, readonly foldDigitsMinWords: number) {}
 
-  static async create(shingleSize = 5): Promise<ShingleHasher> {
+  static async create(shingleSize = 5, foldDigitsMinWords = FOLD_DIGITS_MIN_WORDS): Promise<ShingleHasher> {
     if (!Number.isInteger(shingleSize) || shingleSize < 1) throw new Error(`shingle size must be a positive integer, got ${shingleSize}`);
-    return new ShingleHasher(await createXXHash64(0, 0), shingleSize);
+    if (!Number.isInteger(foldDigitsMinWords) || foldDigitsMinWords < 1) throw new Error(`foldDigitsMinWords must be a positive integer, got ${foldDigitsMinWords}`);
+    return new ShingleHasher(await createXXHash64(0, 0), shingleSize, foldDigitsMinWords);
+  }
+
+  /** The scheme these hashers write (see shingleScheme). */
+  get scheme(): string {
+    return shingleScheme(this.foldDigitsMinWords);
   }
 
   /** xxHash64 of bytes (or a string's UTF-8 bytes) as [lo, hi] 32-bit halves. */
@@ -178,13 +212,18 @@ export class ShingleHasher {
     return e;
   }
 
-  /** Normalize, hash and shingle one text. */
-  features(text: string): TextFeatures {
+  /**
+   * Normalize, hash and shingle one text. The exact hash keeps digits and the
+   * block's numbers are hashed on their own; the shingles fold digits, so
+   * that two long paragraphs that differ only in numbers are near duplicates.
+   */
+  features(text: string, opts: FeatureOptions = {}): TextFeatures {
     const { units, length } = normalizeInto(text);
-    if (length === 0) return { words: 0, hashLo: 0, hashHi: 0, shingles: new Uint32Array(0) };
+    if (length === 0) return { words: 0, hashLo: 0, hashHi: 0, numbersLo: 0, numbersHi: 0, foldsDigits: false, shingles: new Uint32Array(0) };
     const whole = this.hash64(new Uint8Array(units.buffer, units.byteOffset, length * 2), this.digestOut);
     const hashLo = whole[0]!;
     const hashHi = whole[1]!;
+    const numbers = this.hashNumbersAndFold(units, length);
     if (length > this.wordLo.length) {
       this.wordLo = new Uint32Array(length);
       this.wordHi = new Uint32Array(length);
@@ -220,16 +259,44 @@ export class ShingleHasher {
       }
       out[i] = fmix32(h ^ bytes);
     }
-    return { words: n, hashLo, hashHi, shingles: sortUnique(out.subarray(0, count)).slice() };
+    return {
+      words: n, hashLo, hashHi, numbersLo: numbers[0]!, numbersHi: numbers[1]!,
+      foldsDigits: !opts.caption && n >= this.foldDigitsMinWords,
+      shingles: sortUnique(out.subarray(0, count)).slice(),
+    };
   }
 
-  /** The shingle set of a text (sorted, duplicate-free; empty for a text without words). */
-  shingles(text: string): Uint32Array {
-    return this.features(text).shingles;
+  private numbersBuf = new Uint16Array(256);
+  private readonly numbersOut = new Uint32Array(2);
+
+  /**
+   * xxHash64 of the digit runs of normalized units (each run followed by a
+   * space), folding every digit to 0 in place on the way (one pass for both).
+   */
+  private hashNumbersAndFold(units: Uint16Array, length: number): Uint32Array {
+    if (this.numbersBuf.length < length + 1) this.numbersBuf = new Uint16Array(length + 1);
+    const buf = this.numbersBuf;
+    let n = 0;
+    let inRun = false;
+    for (let i = 0; i < length; i++) {
+      const c = units[i]!;
+      const digit = isDigitUnit(c);
+      if (digit) {
+        buf[n++] = c;
+        units[i] = 48;
+      } else if (inRun) buf[n++] = 32;
+      inRun = digit;
+    }
+    return this.hash64(new Uint8Array(buf.buffer, 0, n * 2), this.numbersOut);
+  }
+
+  /** The shingle set of a text (digits folded; sorted, duplicate-free; empty for a text without words). */
+  shingles(text: string, opts: FeatureOptions = {}): Uint32Array {
+    return this.features(text, opts).shingles;
   }
 
   /** The shingle set of already normalized words (normalization is idempotent). */
-  shinglesOfWords(words: readonly string[]): Uint32Array {
-    return this.features(words.join(' ')).shingles;
+  shinglesOfWords(words: readonly string[], opts: FeatureOptions = {}): Uint32Array {
+    return this.features(words.join(' '), opts).shingles;
   }
 }

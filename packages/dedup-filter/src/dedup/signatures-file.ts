@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import {
   Field, FixedSizeList, Int32, List, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, tableFromIPC,
-  Uint32, Uint64, Utf8, type Data,
+  Uint8, Uint32, Uint64, Utf8, type Data,
 } from 'apache-arrow';
 import { writeFileAtomic } from '@mtb/core';
 import { KIND_IMAGE, KIND_TEXT, type BookSignatures } from './book-signatures.js';
 
-const FORMAT = 'signatures/1';
+const FORMAT = 'signatures/2';
 
 /**
  * signatures.arrow: one row per kept node. Every field nullable (as the other
@@ -21,6 +21,8 @@ export function signaturesSchema(k: number, meta: { bookId: string; shingleSize:
       new Field('words', new Int32(), true),
       new Field('hash', new Uint64(), true),
       new Field('phash', new Uint64(), true),
+      new Field('numbers', new Uint64(), true),
+      new Field('folds_digits', new Uint8(), true),
       new Field('minhash', new FixedSizeList(k, new Field('item', new Uint32(), true)), true),
       new Field('shingles', new List(new Field('item', new Uint32(), true)), true),
     ],
@@ -68,12 +70,14 @@ export function encodeSignatures(b: BookSignatures): Uint8Array {
     makeData({ type: f(2) as Int32, length: n, nullCount: 0, data: b.words }),
     makeData({ type: f(3) as Uint64, length: n, ...valid, data: u64(b.hash) }),
     makeData({ type: f(4) as Uint64, length: n, ...imageValid, data: u64(b.phash) }),
+    makeData({ type: f(5) as Uint64, length: n, ...textValid, data: u64(b.numbers) }),
+    makeData({ type: f(6) as Uint8, length: n, nullCount: 0, data: b.foldsDigits }),
     makeData({
-      type: f(5) as FixedSizeList<Uint32>, length: n, ...textValid,
+      type: f(7) as FixedSizeList<Uint32>, length: n, ...textValid,
       child: makeData({ type: new Uint32(), length: n * b.k, nullCount: 0, data: b.minhash }),
     }),
     makeData({
-      type: f(6) as List<Uint32>, length: n, ...textValid, valueOffsets: b.shingleOffsets,
+      type: f(8) as List<Uint32>, length: n, ...textValid, valueOffsets: b.shingleOffsets,
       child: makeData({ type: new Uint32(), length: b.shingles.length, nullCount: 0, data: b.shingles }),
     }),
   ];
@@ -93,7 +97,7 @@ function bad(source: string, why: string): Error {
 }
 
 /** Copy a typed view of a Data's values honouring its offset. */
-function values<T extends Int32Array | Uint32Array>(d: Data, width: number, ctor: new (n: number) => T): T {
+function values<T extends Int32Array | Uint32Array | Uint8Array>(d: Data, width: number, ctor: new (n: number) => T): T {
   const raw = d.values as ArrayBufferView;
   // 64-bit columns arrive as BigUint64Array: read them as pairs of uint32 (lo, hi; Arrow is little-endian)
   const v = (raw instanceof BigUint64Array ? new Uint32Array(raw.buffer, raw.byteOffset, raw.length * 2) : raw) as unknown as T;
@@ -118,8 +122,8 @@ export function decodeSignatures(bytes: Uint8Array, source = 'signatures.arrow')
   const out: BookSignatures = {
     bookId: md.get('mtb:book') ?? '', k, shingleSize: settings.shingleSize, scheme: settings.scheme, rows: n,
     seq: new Int32Array(n), kind: new Uint8Array(n), valid: new Uint8Array(n), words: new Int32Array(n),
-    hash: new Uint32Array(2 * n), phash: new Uint32Array(2 * n), minhash: new Uint32Array(n * k),
-    shingleOffsets: new Int32Array(n + 1), shingles: new Uint32Array(0),
+    hash: new Uint32Array(2 * n), phash: new Uint32Array(2 * n), numbers: new Uint32Array(2 * n), foldsDigits: new Uint8Array(n),
+    minhash: new Uint32Array(n * k), shingleOffsets: new Int32Array(n + 1), shingles: new Uint32Array(0),
   };
   const shingleParts: Uint32Array[] = [];
   let row = 0;
@@ -136,6 +140,8 @@ export function decodeSignatures(bytes: Uint8Array, source = 'signatures.arrow')
     const hash = d('hash');
     out.hash.set(values(hash, 2, Uint32Array), 2 * row);
     out.phash.set(values(d('phash'), 2, Uint32Array), 2 * row);
+    out.numbers.set(values(d('numbers'), 2, Uint32Array), 2 * row);
+    out.foldsDigits.set(values(d('folds_digits'), 1, Uint8Array), row);
     const mh = d('minhash');
     const mhChild = mh.children[0]!;
     const mhv = (mhChild.values as Uint32Array).subarray((mhChild.offset + mh.offset * k), (mhChild.offset + (mh.offset + m) * k));

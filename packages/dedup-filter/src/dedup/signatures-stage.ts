@@ -3,7 +3,7 @@ import { bookPaths, corpusPaths, createProgress, loadCorpusConfig, readBookStatu
 import { locateBook, readNodes } from '@mtb/image-tokens';
 import { emptyBookSignatures } from './book-signatures.js';
 import { computeSignatures } from './compute-signatures.js';
-import { SHINGLE_SCHEME } from './shingles.js';
+import { shingleScheme } from './shingles.js';
 import { writeSignatures } from './signatures-file.js';
 
 export const SIGNATURES_STAGE = 'signatures';
@@ -27,7 +27,7 @@ export async function runSignaturesStage(bookDir: string, opts: SignaturesOption
   const config = opts.config ?? loadCorpusConfig(corpusPaths(corpusDir).config);
   const upstream = Object.values(readBookStatus(paths.status, bookId).stages).find((s) => s.state === 'failed' && !NOT_UPSTREAM.has(s.stage));
   if (upstream) {
-    writeSignatures(paths.signatures, emptyBookSignatures(bookId, config.minhashPermutations, config.shingleSize, SHINGLE_SCHEME));
+    writeSignatures(paths.signatures, emptyBookSignatures(bookId, config.minhashPermutations, config.shingleSize, shingleScheme(config.foldDigitsMinWords)));
     const status: StageStatus = {
       stage: SIGNATURES_STAGE, state: 'skipped', counts: {},
       details: [`skipped: stage "${upstream.stage}" failed for ${bookId} (${upstream.error?.message ?? 'no message'})`],
@@ -44,7 +44,7 @@ export async function runSignaturesStage(bookDir: string, opts: SignaturesOption
   const progress = createProgress(`signatures ${bookId}`, nodes.length, 'nodes', opts.quiet ? { quiet: true } : {});
   const { signatures, counts, problems } = await computeSignatures(
     bookId, nodes,
-    { minhashPermutations: config.minhashPermutations, shingleSize: config.shingleSize, maxImagePixels: config.maxImagePixels },
+    { minhashPermutations: config.minhashPermutations, shingleSize: config.shingleSize, foldDigitsMinWords: config.foldDigitsMinWords, maxImagePixels: config.maxImagePixels },
     undefined, () => progress.increment(),
   );
   progress.stop();

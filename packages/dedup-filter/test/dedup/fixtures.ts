@@ -65,7 +65,8 @@ export function withImages(text: BookSignatures, images: FakeImage[]): BookSigna
   const k = text.k;
   const out: BookSignatures = {
     ...text, rows: n, seq: new Int32Array(n), kind: new Uint8Array(n), valid: new Uint8Array(n), words: new Int32Array(n),
-    hash: new Uint32Array(2 * n), phash: new Uint32Array(2 * n), minhash: new Uint32Array(n * k), shingleOffsets: new Int32Array(n + 1),
+    hash: new Uint32Array(2 * n), phash: new Uint32Array(2 * n), numbers: new Uint32Array(2 * n), foldsDigits: new Uint8Array(n),
+    minhash: new Uint32Array(n * k), shingleOffsets: new Int32Array(n + 1),
   };
   const parts: Uint32Array[] = [];
   let total = 0;
@@ -81,6 +82,8 @@ export function withImages(text: BookSignatures, images: FakeImage[]): BookSigna
       out.valid[i] = text.valid[j]!;
       out.words[i] = text.words[j]!;
       out.hash.set(text.hash.subarray(2 * j, 2 * j + 2), 2 * i);
+      out.numbers.set(text.numbers.subarray(2 * j, 2 * j + 2), 2 * i);
+      out.foldsDigits[i] = text.foldsDigits[j]!;
       out.minhash.set(text.minhash.subarray(j * k, (j + 1) * k), i * k);
       const s = text.shingles.subarray(text.shingleOffsets[j]!, text.shingleOffsets[j + 1]!);
       parts.push(s);

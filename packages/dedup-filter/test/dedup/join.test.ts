@@ -14,6 +14,27 @@ describe('corpus dedup join', () => {
     expect(summary.text.eligible).toBe(5); // the one-word headings take no part
   });
 
+  it('keeps blocks that differ in a number: exact duplicates keep digits, captions never fold them', async () => {
+    const h = await defaultHashers();
+    const captions = ['Figure 12.8: Chick embryo at 33 hours.', 'Figure 12.9: Chick embryo at 48 hours.'];
+    // A long caption and a long paragraph that differ only in their numbers (many of them).
+    const numbered = (base: number, words: number) => Array.from({ length: words }, (_, i) => (i % 4 === 3 ? String(base + i) : paragraph(30).split(' ')[i % 40])).join(' ');
+    const longCaption = [numbered(100, 60), numbered(700, 60)];
+    const longParagraph = [numbered(100, 80), numbered(700, 80)];
+    const shortParagraph = [numbered(100, 40), numbered(700, 40)];
+    const a = await signaturesOf('a', [
+      { ...textNode(0, captions[0]!), role: 'caption' }, { ...textNode(1, captions[1]!), role: 'caption' }, { ...textNode(2, captions[1]!), role: 'caption' },
+      { ...textNode(3, longCaption[0]!), role: 'caption' }, { ...textNode(4, longCaption[1]!), role: 'caption' },
+      textNode(5, longParagraph[0]!), textNode(6, longParagraph[1]!), textNode(7, shortParagraph[0]!), textNode(8, shortParagraph[1]!),
+    ], h);
+    const { lists } = joinSignatures(memorySource([a]), JOIN_DEFAULTS);
+    // Only the true copy of a caption and the renumbered long paragraph (digits folded) go.
+    expect(lists[0]!.drops.map((d) => [d.seq, d.reason, d.twin])).toEqual([[2, 'exact-text', 'a/1'], [6, 'near-text', 'a/5']]);
+    expect(h.shingles.features(longParagraph[0]!).foldsDigits).toBe(true);
+    expect(h.shingles.features(longCaption[0]!, { caption: true }).foldsDigits).toBe(false);
+    expect(h.shingles.features(shortParagraph[0]!).foldsDigits).toBe(false);
+  });
+
   it('drops verified near-duplicates and never merges transitively', async () => {
     const h = await defaultHashers();
     const A = paragraph(10, 120);

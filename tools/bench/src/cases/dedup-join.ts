@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { joinSignatures, KIND_IMAGE, KIND_TEXT, SHINGLE_SCHEME, type BookSignatures, type SignatureSource } from '@mtb/dedup-filter';
+import { FOLD_DIGITS_MIN_WORDS, joinSignatures, KIND_IMAGE, KIND_TEXT, shingleScheme, type BookSignatures, type SignatureSource } from '@mtb/dedup-filter';
 import type { BenchCase } from '../types.js';
 
 /**
@@ -49,9 +49,11 @@ function simulatedSource(units: number, images: number): SignatureSource {
       const nImg = Math.min(imagesPerBook, IMAGES_PER_BOOK);
       const n = nText + nImg;
       const sig: BookSignatures = {
-        bookId, k: K, shingleSize: 5, scheme: SHINGLE_SCHEME, rows: n,
+        bookId, k: K, shingleSize: 5, scheme: shingleScheme(FOLD_DIGITS_MIN_WORDS), rows: n,
         seq: new Int32Array(n), kind: new Uint8Array(n), valid: new Uint8Array(n).fill(1), words: new Int32Array(n),
         hash: new Uint32Array(2 * n), phash: new Uint32Array(2 * n), minhash: new Uint32Array(n * K),
+        // simulated paragraphs are long (100 shingles): their numbers may differ between near copies
+        numbers: new Uint32Array(2 * n), foldsDigits: new Uint8Array(n).fill(1),
         shingleOffsets: new Int32Array(n + 1), shingles: new Uint32Array(nText * SHINGLES),
       };
       for (let i = 0; i < nText; i++) {
