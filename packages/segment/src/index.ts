@@ -1,7 +1,11 @@
 export { runSegmentStage, SEGMENTS_STAGE, type SegmentStageResult } from './stage.js';
-export { segmentBook, type SegmentResult } from './segment-book.js';
-export { planSegments, segmentCost, textBudget, type SegmentLimits } from './plan.js';
-export { segmentText, segmentRow } from './render.js';
-export { toUnits, type Unit } from './units.js';
+export { segmentBook, type SegmentResult, type SegmentSettings } from './segment-book.js';
+export { planChapter, fitFigures, segmentCost, textBudget, type SegmentLimits, type ChapterPlan } from './plan.js';
+export { segmentText, segmentRow, segmentUnits, type RenderedSegment } from './render.js';
+export { toUnits, type Unit, type TextUnit, type ImageUnit } from './units.js';
+export { chapterLevel, splitChapters } from './chapters.js';
+export { collectFigures, anchorFigures, type Figure, type FlowItem } from './figures.js';
+export { captionLabel, referencedKeys, type LabelKey } from './figure-labels.js';
+export { maskedTokens, chunkKinds, type MaskedTokens, type ChunkKinds } from './training-stats.js';
 export { splitSentences } from './sentences.js';
 export { readDropList, type DropList } from './drop-list.js';

@@ -1,7 +1,25 @@
 import { ENDOFCHUNK, IMAGE, encodeWithSpecials } from '@mtb/core';
 import type { ShardRow } from '@mtb/shards';
-import type { Unit, Tally } from './units.js';
+import type { FlowItem } from './figures.js';
+import type { ImageUnit, TextUnit, Unit, Tally } from './units.js';
 import { add } from './units.js';
+
+/**
+ * A planned segment's units in the order they are written: its first figure
+ * opens it (moved before any text that leads up to it, which then sits in
+ * that figure's chunk and is trained on), every figure's images are followed
+ * by its caption, everything else keeps book order.
+ */
+export function segmentUnits(items: readonly FlowItem[]): Unit[] {
+  const first = items.findIndex((it) => it.kind === 'figure');
+  const ordered = first <= 0 ? items : [items[first]!, ...items.slice(0, first), ...items.slice(first + 1)];
+  const units: Unit[] = [];
+  for (const it of ordered) {
+    if (it.kind === 'text') units.push(it.unit);
+    else units.push(...it.figure.images, ...it.figure.captions);
+  }
+  return units;
+}
 
 /**
  * OpenFlamingo's interleaved text: each `<image>` opens a chunk,
@@ -27,13 +45,19 @@ export function segmentText(units: readonly Unit[]): string {
   return out + chunk.join(' ') + ENDOFCHUNK;
 }
 
+export interface RenderedSegment {
+  row: ShardRow;
+  /** The units the row holds, in order (after any overflow cut). */
+  units: Unit[];
+}
+
 /**
  * The shard row of one planned segment. Token counts of the units are exact
  * when blocks join at spaces, but input_ids are always a fresh
  * encodeWithSpecials(text); should that exceed maxTokens, trailing text units
  * are dropped (`token-overflow`) until it fits.
  */
-export function segmentRow(bookId: string, index: number, planned: readonly Unit[], maxTokens: number, droppedTokens: Tally): ShardRow {
+export function segmentRow(bookId: string, index: number, planned: readonly Unit[], maxTokens: number, droppedTokens: Tally): RenderedSegment {
   const units = [...planned];
   let text = segmentText(units);
   let ids = encodeWithSpecials(text);
@@ -42,13 +66,13 @@ export function segmentRow(bookId: string, index: number, planned: readonly Unit
     for (let i = units.length - 1; i >= 0; i--) if (units[i]!.kind === 'text') { last = i; break; }
     if (last < 0) throw new Error(`${bookId}: segment ${index} has ${ids.length} tokens with no text left to cut (maxTokens ${maxTokens} too small for its images)`);
     const [cut] = units.splice(last, 1);
-    add(droppedTokens, 'token-overflow', (cut as Extract<Unit, { kind: 'text' }>).tokens);
+    add(droppedTokens, 'token-overflow', (cut as TextUnit).tokens);
     text = segmentText(units);
     ids = encodeWithSpecials(text);
   }
-  const images = units.filter((u): u is Extract<Unit, { kind: 'image' }> => u.kind === 'image');
+  const images = units.filter((u): u is ImageUnit => u.kind === 'image');
   const pages = [...new Set(units.map((u) => u.page))].sort((a, b) => a - b);
-  return {
+  const row: ShardRow = {
     id: `${bookId}/${index}`,
     source: 'mtb',
     book_id: bookId,
@@ -59,4 +83,5 @@ export function segmentRow(bookId: string, index: number, planned: readonly Unit
     num_images: images.length,
     pages,
   };
+  return { row, units };
 }

@@ -1,11 +1,14 @@
 import { encodePlain } from '@mtb/core';
-import type { NodeRow } from '@mtb/image-tokens';
+import type { NodeRole, NodeRow } from '@mtb/image-tokens';
 import { splitSentences } from './sentences.js';
 
 /** A piece a segment is built from: a whole text block, one sentence of an overlong block, or an image. */
-export type Unit =
-  | { kind: 'text'; seq: number; page: number; text: string; tokens: number }
-  | { kind: 'image'; seq: number; page: number; node: NodeRow };
+export type TextUnit = {
+  kind: 'text'; seq: number; page: number; text: string; tokens: number;
+  role: NodeRole; level: number; figure: number;
+};
+export type ImageUnit = { kind: 'image'; seq: number; page: number; node: NodeRow; figure: number };
+export type Unit = TextUnit | ImageUnit;
 
 export type Tally = Record<string, number>;
 
@@ -22,19 +25,20 @@ export function toUnits(nodes: readonly NodeRow[], textBudget: number, dropped: 
   const units: Unit[] = [];
   for (const node of nodes) {
     if (node.kind === 'image') {
-      if (node.image_bytes && node.image_bytes.byteLength > 0 && node.image_path) units.push({ kind: 'image', seq: node.seq, page: node.page, node });
+      if (node.image_bytes && node.image_bytes.byteLength > 0 && node.image_path) units.push({ kind: 'image', seq: node.seq, page: node.page, node, figure: node.figure });
       else add(dropped.images, 'missing-bytes');
       continue;
     }
     const text = node.text.trim();
     if (text === '') continue;
+    const base = { kind: 'text' as const, seq: node.seq, page: node.page, role: node.role, level: node.level, figure: node.figure };
     if (node.num_tokens <= textBudget) {
-      units.push({ kind: 'text', seq: node.seq, page: node.page, text, tokens: node.num_tokens });
+      units.push({ ...base, text, tokens: node.num_tokens });
       continue;
     }
     for (const sentence of splitSentences(text)) {
       const tokens = encodePlain(sentence).length;
-      if (tokens <= textBudget) units.push({ kind: 'text', seq: node.seq, page: node.page, text: sentence, tokens });
+      if (tokens <= textBudget) units.push({ ...base, text: sentence, tokens });
       else add(dropped.tokens, 'sentence-too-long', tokens);
     }
   }

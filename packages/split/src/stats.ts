@@ -1,9 +1,30 @@
 import type { Histogram } from './histogram.js';
 
+/** Kept text of one book, beside what the book had after its front and back matter and furniture. */
+export interface BookTextStats {
+  bookId: string;
+  /** Plain text tokens extracted. */
+  extracted: number;
+  /** Extracted minus furniture, front matter, contents, index, bibliography and blank pages: the book's own text. */
+  content: number;
+  /** Text tokens in its segments. */
+  kept: number;
+  /** kept / content. */
+  keptContentShare: number;
+  /** Text tokens trained on under OpenFlamingo's label mask. */
+  trained: number;
+  images: number;
+}
+
 /** report/stats.json (DESIGN.md 4.6). Counts only: no times, so two builds give the same bytes. */
 export interface CorpusStats {
   corpus: string;
-  settings: { splitUnit: 'book' | 'segment'; evalFraction: number; splitSeed: string; minImages: number; maxImages: number; maxTokens: number };
+  settings: {
+    splitUnit: 'book' | 'segment'; evalFraction: number; splitSeed: string; minImages: number; maxImages: number; maxTokens: number;
+    imageAnchor: 'reference' | 'position';
+  };
+  /** Things a person should know about this build (a split that fell back to segments). */
+  warnings: string[];
   books: {
     total: number;
     ok: number;
@@ -25,8 +46,28 @@ export interface CorpusStats {
     keptShare: number;
     /** Tokens of all segments' input_ids (BOS, EOS, `<image>`, `<|endofchunk|>` included). */
     inSegments: number;
+    /** Kept text tokens that are training targets under OpenFlamingo's label mask (the loader's buildLabels). */
+    trained: number;
+    /** trained / kept. */
+    trainedShare: number;
+    /** Kept text tokens before their segment's first `<image>` (never trained). */
+    beforeFirstImage: number;
+    /** Text that led a segment in the book and was moved behind the segment's first figure. */
+    ledFigure: number;
+    /** trained / images kept. */
+    trainedPerImage: number;
   };
+  /** One chunk per kept image: `<image>` and the text up to the next `<|endofchunk|>`. */
+  chunks: { image: number; empty: number; captionOnly: number };
+  /** Where figures were put: before the first block that refers to them, or where they stand. */
+  figures: { byReference: number; byPosition: number };
+  /** Per book, in id order. */
+  perBook: BookTextStats[];
   segments: {
+    /** The split unit used: the requested one, or `segment` when a book-level split cannot come near evalFraction. */
+    unit: 'book' | 'segment';
+    /** Eval share of segments that whole books would give (null when splitUnit is `segment`). */
+    bookLevelEvalFraction: number | null;
     total: number;
     train: number;
     eval: number;
@@ -61,11 +102,16 @@ const reasons = (by: Record<string, number>): string =>
 export function formatSummary(stats: CorpusStats): string {
   const b = stats.books;
   const s = stats.segments;
+  const t = stats.tokens;
+  const c = stats.chunks;
   const lines = [
-    `${stats.corpus}: ${compact(b.ok - b.droppedAsDuplicate)} books, ${compact(stats.images.kept)} images, ${compact(stats.tokens.inSegments)} tokens in ${compact(s.total)} segments`,
-    `  split by ${stats.settings.splitUnit}: train ${compact(s.train)} / eval ${compact(s.eval)} segments (eval ${pct(s.evalFractionRealized)}, target ${pct(s.evalFractionTarget)})`,
-    `  kept ${pct(stats.tokens.keptShare)} of ${compact(stats.tokens.extracted)} extracted text tokens and ${pct(stats.images.keptShare)} of ${compact(stats.images.extracted)} images from ${compact(stats.pages)} pages`,
+    `${stats.corpus}: ${compact(b.ok - b.droppedAsDuplicate)} books, ${compact(stats.images.kept)} images, ${compact(t.inSegments)} tokens in ${compact(s.total)} segments`,
+    `  split by ${s.unit}: train ${compact(s.train)} / eval ${compact(s.eval)} segments (eval ${pct(s.evalFractionRealized)}, target ${pct(s.evalFractionTarget)})`,
+    `  kept ${pct(t.keptShare)} of ${compact(t.extracted)} extracted text tokens and ${pct(stats.images.keptShare)} of ${compact(stats.images.extracted)} images from ${compact(stats.pages)} pages`,
+    `  trained under OpenFlamingo's mask: ${pct(t.trainedShare)} of ${compact(t.kept)} kept text tokens (${compact(t.beforeFirstImage)} before a first image), ${compact(Math.round(t.trainedPerImage))} per image; ` +
+      `${c.empty} empty and ${c.captionOnly} caption-only of ${c.image} image chunks`,
   ];
+  for (const w of stats.warnings) lines.push(`  warning: ${w}`);
   if (b.failed > 0) lines.push(`  ${b.failed} book${b.failed === 1 ? '' : 's'} failed: ${reasons(b.failedByClass)}`);
   if (b.droppedAsDuplicate > 0) lines.push(`  ${b.droppedAsDuplicate} book${b.droppedAsDuplicate === 1 ? '' : 's'} dropped as duplicate${b.droppedAsDuplicate === 1 ? '' : 's'} of earlier books`);
   if (Object.keys(stats.images.droppedByReason).length) lines.push(`  images dropped: ${reasons(stats.images.droppedByReason)}`);

@@ -25,6 +25,7 @@ main{padding:16px 20px;max-width:1400px}
 table{border-collapse:collapse;background:#fff}td,th{border:1px solid #dde2e8;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#eef1f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .summary{font-size:16px;background:#fff;border-left:4px solid #2f6fb3;padding:10px 14px;margin:8px 0 16px}
+.warning{background:#fff4d6;border-left:4px solid #c98a00;padding:8px 12px;margin:8px 0}
 .plots{display:flex;flex-wrap:wrap;gap:16px}.plot{background:#fff;border:1px solid #dde2e8;padding:8px}
 .plot h3{margin:0 0 6px;font-size:14px}
 .dropped{text-decoration:line-through;color:#8a5a5a}.reason{font-size:11px;background:#fbe3e3;color:#7a2020;border-radius:3px;padding:0 4px;margin-left:6px;text-decoration:none;display:inline-block}

@@ -79,7 +79,26 @@ export function renderReport(corpus: string, stats: Json | undefined, buildTimes
     ['books failed', fmtInt(num(books.failed))],
     ['books dropped as duplicates', fmtInt(num(books.droppedAsDuplicate))],
   ];
+  // Training-side figures (stats.json since the interleaving planner): absent in older stats.
+  const chunks = obj(stats.chunks);
+  if (num(tokens.trained) !== undefined) {
+    facts.push(
+      ['text tokens trained under OpenFlamingo\'s mask', `${fmtInt(num(tokens.trained))} (${fmtPct(num(tokens.trainedShare))} of kept)`],
+      ['text tokens before a segment\'s first image', fmtInt(num(tokens.beforeFirstImage))],
+      ['trained tokens per image', fmtInt(Math.round(num(tokens.trainedPerImage) ?? 0))],
+      ['image chunks: empty / caption-only / all', `${fmtInt(num(chunks.empty))} / ${fmtInt(num(chunks.captionOnly))} / ${fmtInt(num(chunks.image))}`],
+    );
+  }
+  if (typeof segments.unit === 'string') facts.push(['split unit', String(segments.unit)]);
   const factTable = `<table id="facts"><tbody>${facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td class="num">${esc(v)}</td></tr>`).join('')}</tbody></table>`;
+  const warnings = Array.isArray(stats.warnings) ? (stats.warnings as unknown[]).map((w) => `<p class="warning">${esc(String(w))}</p>`).join('') : '';
+  const perBook = Array.isArray(stats.perBook) ? (stats.perBook as Json[]) : [];
+  const bookTable = perBook.length
+    ? `<table id="books-text"><thead><tr><th>book</th><th>text tokens</th><th>own text (no matter, furniture)</th><th>kept</th><th>kept share of own text</th><th>trained</th><th>images</th></tr></thead><tbody>` +
+      perBook.map((b) => `<tr><th>${esc(String(b.bookId))}</th>${[b.extracted, b.content, b.kept].map((v) => `<td class="num">${fmtInt(num(v))}</td>`).join('')}` +
+        `<td class="num">${fmtPct(num(b.keptContentShare))}</td><td class="num">${fmtInt(num(b.trained))}</td><td class="num">${fmtInt(num(b.images))}</td></tr>`).join('') +
+      '</tbody></table>'
+    : '';
   const plots: string[] = [];
   plots.push(histogram(bins(hist.tokensPerSegment), { title: 'tokens per segment', xLabel: 'tokens' }));
   plots.push(histogram(bins(hist.imagesPerSegment), { title: 'images per segment', xLabel: 'images' }));
@@ -100,7 +119,7 @@ export function renderReport(corpus: string, stats: Json | undefined, buildTimes
   const speedNote = speed.cached.length
     ? `<p class="meta" id="cached-stages">Restored from the Nx cache in the last build, so not timed: ${speed.cached.map(esc).join(', ')}.</p>`
     : '';
-  const body = `<p class="summary" id="summary">${esc(summary)}</p>${factTable}<div class="plots">${plots.join('')}</div>${speedNote}` +
+  const body = `<p class="summary" id="summary">${esc(summary)}</p>${warnings}${factTable}<div class="plots">${plots.join('')}</div>${bookTable}${speedNote}` +
     (opts.live ? '' : '<p class="meta">Static report written by <code>mtb build</code>; <code>mtb view</code> serves the browsable version.</p>');
   return page(`${corpus}: report`, body, { nav: opts.live });
 }

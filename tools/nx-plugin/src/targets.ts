@@ -24,7 +24,7 @@ const STAGE_PACKAGES = {
   filter: ['dedup-filter', 'image-tokens'],
   signatures: ['dedup-filter', 'image-tokens'],
   dedup: ['dedup-filter'],
-  segments: ['segment', 'shards', 'image-tokens'],
+  segments: ['segment', 'shards', 'image-tokens', 'shard-stream'],
   shards: ['split', 'shards'],
 } as const;
 

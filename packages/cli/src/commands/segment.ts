@@ -9,12 +9,12 @@ export function registerSegment(program: Command): void {
     .command('segment')
     .description('kept.arrow minus the dedup drop list -> segments.arrow: segments of minImages..maxImages images and at most maxTokens tokens')
     .argument('<bookBuildDir>', 'the book\'s build folder, <corpus>/build/<bookId> (holds kept.arrow from `mtb filter`; reads <corpus>/build/_dedup/<bookId>.json from `mtb dedup`)')
-    .addHelpText('after', '\nSettings (minImages, maxImages, maxTokens) come from <corpus>/corpus.json; see `mtb config --describe`.\nWrites segments.arrow and status/segments.json; a book whose earlier stage failed gets an empty segments.arrow.')
+    .addHelpText('after', '\nSettings (minImages, maxImages, maxTokens, imageAnchor) come from <corpus>/corpus.json; see `mtb config --describe`.\nWrites segments.arrow and status/segments.json; a book whose earlier stage failed gets an empty segments.arrow.')
     .action((bookBuildDir: string) => {
       const r = runSegmentStage(bookBuildDir);
       const c = r.counts;
       if (r.state === 'skipped') { log.warn(`${bookBuildDir}: skipped (an earlier stage failed)`); return; }
-      const share = c['tokens.in'] ? ((100 * (c['tokens.kept'] ?? 0)) / c['tokens.in']).toFixed(1) : '0.0';
-      log.info(`${r.bookId}: ${c.segments ?? 0} segments, ${c['images.kept'] ?? 0}/${c['images.in'] ?? 0} images, ${c['tokens.kept'] ?? 0}/${c['tokens.in'] ?? 0} text tokens kept (${share}%)`);
+      const pct = (a: number | undefined, b: number | undefined): string => (b ? ((100 * (a ?? 0)) / b).toFixed(1) : '0.0');
+      log.info(`${r.bookId}: ${c.segments ?? 0} segments, ${c['images.kept'] ?? 0}/${c['images.in'] ?? 0} images, ${c['tokens.kept'] ?? 0}/${c['tokens.in'] ?? 0} text tokens kept (${pct(c['tokens.kept'], c['tokens.in'])}%), ${pct(c['tokens.trained'], c['tokens.kept'])}% of them trained under OpenFlamingo's mask`);
     });
 }
