@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bookPaths, corpusPaths, recordStage, encodeWithSpecials } from '@mtb/core';
 import { readIndex, readShardRows, writeRowsFile, type ShardRow } from '@mtb/shards';
-import { assignSplit, formatSummary, runSplit } from '@mtb/split';
+import { assignSplit, formatSummary, planSplit, runSplit } from '@mtb/split';
 
 let corpus: string;
 beforeEach(() => { corpus = mkdtempSync(join(tmpdir(), 'split-')); });
@@ -73,6 +73,10 @@ test('book unit: no book in both splits; byte-identical across runs; stats and s
   expect(first.segments.total).toBe(total);
   expect(first.segments.train + first.segments.eval).toBe(total);
   expect(first.books).toMatchObject({ total: 41, ok: 40, failed: 1, failedByClass: { corrupt: 1 }, droppedAsDuplicate: 1 });
+  expect(first.segments.unit).toBe('book');
+  expect(first.warnings).toEqual([]);
+  expect(first.perBook).toHaveLength(40);
+  expect(first.perBook[0]).toMatchObject({ extracted: expect.any(Number), content: expect.any(Number), kept: expect.any(Number) });
   expect(first.images.kept).toBe(total);
   expect(first.images.droppedByReason.small).toBe(2 * 41);
   expect(first.specialties.Cardiology).toEqual({ books: 1, segments: 3, images: 3, tokens: first.specialties.Cardiology!.tokens });
@@ -91,4 +95,43 @@ test('segment unit spreads one book over both splits', async () => {
   expect(stats.segments.eval).toBeGreaterThan(20);
   expect(stats.segments.eval).toBeLessThan(60);
   expect(stats.segments.booksPerSplit).toEqual({ train: 1, eval: 1 });
+});
+
+test('planSplit: a book-level split far from evalFraction falls back to segments (3 books: 69% eval before); never an empty eval from 20 segments', () => {
+  // Three books, the largest of which hashes into eval, as in the issue's 3-book corpus.
+  const seed = 'mtb';
+  let evalBook = '';
+  for (let i = 0; !evalBook; i++) if (assignSplit(`book-${i}`, 0.05, seed) === 'eval') evalBook = `book-${i}`;
+  const three = [{ bookId: evalBook, segments: 90 }, { bookId: 'other-a', segments: 20 }, { bookId: 'other-b', segments: 20 }].filter((b) => assignSplit(b.bookId, 0.05, seed) === 'train' || b.bookId === evalBook);
+  const plan = planSplit(three, 0.05, seed, 'book');
+  expect(plan.bookLevelEvalFraction).toBeGreaterThan(0.5);
+  expect(plan.unit).toBe('segment');
+  expect(plan.warning).toMatch(/too few for a book-level split near evalFraction 0\.05: whole books would put \d+\.\d% of 130 segments in eval/);
+  const evalIds = three.flatMap((b) => Array.from({ length: b.segments }, (_, i) => plan.splitOf(b.bookId, `${b.bookId}/${i}`))).filter((x) => x === 'eval');
+  expect(evalIds.length).toBe(Math.round(0.05 * 130));
+  // Two books that both hash to train: whole books give an empty eval split.
+  const two = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((x) => `book-${x}`).filter((id) => assignSplit(id, 0.05, seed) === 'train').slice(0, 2).map((bookId) => ({ bookId, segments: 12 }));
+  const p2 = planSplit(two, 0.05, seed, 'book');
+  expect(p2.bookLevelEvalFraction).toBe(0);
+  expect(p2.unit).toBe('segment');
+  const count = (p: ReturnType<typeof planSplit>, books: typeof two) => books.flatMap((b) => Array.from({ length: b.segments }, (_, i) => p.splitOf(b.bookId, `${b.bookId}/${i}`))).filter((x) => x === 'eval').length;
+  expect(count(p2, two)).toBe(1); // 24 segments: round(1.2) = 1
+  // Below 20 segments an empty eval is allowed; at 20 it is not, even when 5% rounds to 1 anyway.
+  expect(count(planSplit([{ bookId: 'x', segments: 9 }], 0.05, seed, 'segment'), [{ bookId: 'x', segments: 9 }])).toBe(0);
+  expect(count(planSplit([{ bookId: 'x', segments: 20 }], 0.01, seed, 'segment'), [{ bookId: 'x', segments: 20 }])).toBe(1);
+  // A split asked for by segment never warns.
+  expect(planSplit(two, 0.05, seed, 'segment').warning).toBeNull();
+});
+
+test('a 3-book corpus falls back to a segment split, says so in stats.json and the summary', async () => {
+  // All three book ids hash to train: whole books would give an empty eval split.
+  makeCorpus({ 'book-a': 30, 'book-b': 30, 'book-c': 30 });
+  const stats = await runSplit(corpus, { quiet: true });
+  expect(stats.segments.bookLevelEvalFraction).toBe(0);
+  expect(stats.segments.unit).toBe('segment');
+  expect(stats.warnings).toHaveLength(1);
+  expect(stats.warnings[0]).toMatch(/^3 books with segments are too few for a book-level split near evalFraction 0\.05: whole books would put 0\.0% of 90 segments in eval/);
+  expect(formatSummary(stats)).toMatch(/split by segment: train 85 \/ eval 5 segments[\s\S]*\n  warning: 3 books with segments are too few/);
+  expect(stats.segments.eval).toBe(Math.round(0.05 * 90));
+  expect(JSON.parse(readFileSync(corpusPaths(corpus).stats, 'utf8')).warnings).toEqual(stats.warnings);
 });
