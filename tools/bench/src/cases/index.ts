@@ -10,6 +10,7 @@ import * as shards from './shards.js';
 import * as pipeline from './pipeline.js';
 import * as flamingoForward from './flamingo-forward.js';
 import * as train from './train.js';
+import * as interleave from './interleave.js';
 
 /** Every benchmark module, one line each; `npm run bench -- <filter>` picks by name. */
 export const MODULES: Record<string, CaseModule> = {
@@ -24,4 +25,5 @@ export const MODULES: Record<string, CaseModule> = {
   pipeline,
   'flamingo-forward': flamingoForward,
   train,
+  interleave,
 };
