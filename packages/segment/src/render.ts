@@ -7,8 +7,9 @@ import { add } from './units.js';
 /**
  * A planned segment's units in the order they are written: its first figure
  * opens it (moved before any text that leads up to it, which then sits in
- * that figure's chunk and is trained on), every figure's images are followed
- * by its caption, everything else keeps book order.
+ * that figure's chunk and is trained on), every figure's caption follows its
+ * first image (a figure of several images then has text after its first
+ * image as well as after its last), everything else keeps book order.
  */
 export function segmentUnits(items: readonly FlowItem[]): Unit[] {
   const first = items.findIndex((it) => it.kind === 'figure');
@@ -16,7 +17,7 @@ export function segmentUnits(items: readonly FlowItem[]): Unit[] {
   const units: Unit[] = [];
   for (const it of ordered) {
     if (it.kind === 'text') units.push(it.unit);
-    else units.push(...it.figure.images, ...it.figure.captions);
+    else units.push(it.figure.images[0]!, ...it.figure.captions, ...it.figure.images.slice(1));
   }
   return units;
 }

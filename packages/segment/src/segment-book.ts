@@ -1,6 +1,6 @@
 import type { NodeRow } from '@mtb/image-tokens';
 import type { ShardRow } from '@mtb/shards';
-import { toUnits, add, type Tally } from './units.js';
+import { toUnits, add, type ImageUnit, type Tally } from './units.js';
 import { splitChapters } from './chapters.js';
 import { anchorFigures, collectFigures, type FlowItem } from './figures.js';
 import { fitFigures, planChapter, textBudget, type SegmentLimits } from './plan.js';
@@ -67,13 +67,19 @@ export function segmentBook(
     'tokens.ledFigure': 0,
     'chunks.image': 0,
     'chunks.empty': 0,
+    'chunks.emptyExplained': 0,
     'chunks.captionOnly': 0,
   };
   const rows: ShardRow[] = [];
   for (const chapter of chapters) {
     const flow = collectFigures(chapter);
     const anchored = fitFigures(settings.imageAnchor === 'position' ? flow : anchorFigures(flow), limits, dropped.tokens);
-    for (const item of anchored) if (item.kind === 'figure') counts[item.figure.byReference ? 'figures.byReference' : 'figures.byPosition']!++;
+    const explained = new Set<ImageUnit>();
+    for (const item of anchored) {
+      if (item.kind !== 'figure') continue;
+      counts[item.figure.byReference ? 'figures.byReference' : 'figures.byPosition']!++;
+      if (item.figure.byReference || item.figure.captions.some((c) => c.role === 'caption')) for (const img of item.figure.images) explained.add(img);
+    }
     const plan = planChapter(anchored, limits);
     for (const item of plan.skipped) skip(item, dropped);
     for (const items of plan.segments) {
@@ -82,7 +88,7 @@ export function segmentBook(
       const { row, units: written } = segmentRow(bookId, rows.length, segmentUnits(items), limits.maxTokens, dropped.tokens);
       rows.push(row);
       const masked = maskedTokens(row.input_ids);
-      const chunks = chunkKinds(written);
+      const chunks = chunkKinds(written, (img) => explained.has(img));
       counts.segments!++;
       counts['images.kept']! += row.num_images;
       counts['tokens.segments']! += row.num_tokens;
@@ -91,6 +97,7 @@ export function segmentBook(
       counts['tokens.beforeFirstImage']! += masked.beforeFirstImage;
       counts['chunks.image']! += chunks.chunks;
       counts['chunks.empty']! += chunks.empty;
+      counts['chunks.emptyExplained']! += chunks.emptyExplained;
       counts['chunks.captionOnly']! += chunks.captionOnly;
     }
   }

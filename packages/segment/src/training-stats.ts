@@ -1,6 +1,6 @@
 import { BOS_ID, ENDOFCHUNK_ID, EOS_ID, IMAGE_ID, PAD_ID } from '@mtb/core';
 import { buildLabels, IGNORE_INDEX } from '@mtb/shard-stream';
-import type { Unit } from './units.js';
+import type { ImageUnit, Unit } from './units.js';
 
 const SPECIAL = new Set([BOS_ID, EOS_ID, IMAGE_ID, ENDOFCHUNK_ID, PAD_ID]);
 
@@ -37,26 +37,33 @@ export interface ChunkKinds {
   chunks: number;
   /** `<image><|endofchunk|>`: no text after the image. */
   empty: number;
+  /** Empty chunks of images that have a caption or referring text (a middle image of a multi-image figure). */
+  emptyExplained: number;
   /** Only caption text after the image. */
   captionOnly: number;
 }
 
-/** How much text follows each image of a segment, from its units in order. */
-export function chunkKinds(units: readonly Unit[]): ChunkKinds {
-  const out: ChunkKinds = { chunks: 0, empty: 0, captionOnly: 0 };
-  let open = false;
+/**
+ * How much text follows each image of a segment, from its units in order.
+ * `explained(image)` says whether the image has a caption or referring text.
+ */
+export function chunkKinds(units: readonly Unit[], explained: (image: ImageUnit) => boolean = () => false): ChunkKinds {
+  const out: ChunkKinds = { chunks: 0, empty: 0, emptyExplained: 0, captionOnly: 0 };
+  let open: ImageUnit | null = null;
   let text = 0;
   let other = 0;
   const close = (): void => {
     if (!open) return;
-    if (text === 0) out.empty++;
-    else if (other === 0) out.captionOnly++;
+    if (text === 0) {
+      out.empty++;
+      if (explained(open)) out.emptyExplained++;
+    } else if (other === 0) out.captionOnly++;
   };
   for (const u of units) {
     if (u.kind === 'image') {
       close();
       out.chunks++;
-      open = true;
+      open = u;
       text = 0;
       other = 0;
       continue;

@@ -112,7 +112,7 @@ describe('image anchoring', () => {
     expect(counts).toMatchObject({ chapters: 2, 'figures.byReference': 0, 'figures.byPosition': 3, 'chunks.captionOnly': 1 });
   });
 
-  it('keeps the images of one <figure> together, caption after the last, and drops text of an image-less chapter as no-image', () => {
+  it('keeps the images of one <figure> together, caption after the first, and drops text of an image-less chapter as no-image', () => {
     const nodes = book([
       ['heading', '1 Bones', { level: 1 }],
       ['body', 'The forearm has two bones (Figure 1.1).'],
@@ -120,10 +120,14 @@ describe('image anchoring', () => {
       ['heading', '2 Joints', { level: 1 }],
       ['body', 'No figure in this chapter.'],
     ]);
-    expect(render(nodes)).toEqual(['[p1-2.png] | [p1-3.png] Figure 1.1: (a) Radius. (b) Ulna. 1 Bones The forearm has two bones (Figure 1.1). |']);
+    expect(render(nodes)).toEqual(['[p1-2.png] Figure 1.1: (a) Radius. (b) Ulna. | [p1-3.png] 1 Bones The forearm has two bones (Figure 1.1). |']);
     const { counts } = segmentBook('bk', nodes, LIMITS, { drops: new Map(), wholeBook: false });
     expect(counts['drop-tokens.no-image']).toBe(encodePlain('2 Joints').length + encodePlain('No figure in this chapter.').length);
-    expect(counts['chunks.empty']).toBe(1);
+    expect(counts).toMatchObject({ 'chunks.empty': 0, 'chunks.captionOnly': 1 });
+    // A third image has nothing of its own: its chunk is empty, and counted as an image that had a caption.
+    const three = book([['body', 'The forearm (Figure 1.1).'], 'fig:1', 'fig:1', 'fig:1', ['caption', 'Figure 1.1: Bones.', { figure: 1 }]]);
+    expect(render(three)).toEqual(['[p1-1.png] Figure 1.1: Bones. | [p1-2.png] | [p1-3.png] The forearm (Figure 1.1). |']);
+    expect(segmentBook('bk', three, LIMITS, { drops: new Map(), wholeBook: false }).counts).toMatchObject({ 'chunks.empty': 1, 'chunks.emptyExplained': 1 });
   });
 });
 

@@ -107,7 +107,7 @@ function check(nodes: NodeRow[], settings: SegmentSettings, drops = new Map<numb
     }
     // segments never cross a chapter
     expect(new Set(tagsOf(row.text).map((t) => t.replace(/T.*/, ''))).size).toBeLessThanOrEqual(1);
-    // a caption follows its image directly
+    // a caption follows its (first) image directly
     for (const m of row.text.matchAll(/Figure \d+\.\d+: (Cap\d+x)/g)) if (shown.has(m[1]!)) expect(row.text.slice(0, m.index).endsWith(IMAGE)).toBe(true);
     seenTags.push(...tagsOf(row.text.replace(/Figure \d+\.\d+: Cap\d+x[^<]*?(?=<|$)/g, (cap) => cap.replace(/C\d+T\d+x/g, ''))));
   });

@@ -65,7 +65,7 @@ export async function runSplit(corpusDir: string, opts: SplitOptions = {}): Prom
     pages: 0,
     images: { extracted: 0, droppedByReason: {}, kept: 0, keptShare: 0 },
     tokens: { extracted: 0, droppedByReason: {}, kept: 0, keptShare: 0, inSegments: 0, trained: 0, trainedShare: 0, beforeFirstImage: 0, ledFigure: 0, trainedPerImage: 0 },
-    chunks: { image: 0, empty: 0, captionOnly: 0 },
+    chunks: { image: 0, empty: 0, emptyExplained: 0, captionOnly: 0 },
     figures: { byReference: 0, byPosition: 0 },
     perBook: [],
     segments: {
@@ -125,6 +125,7 @@ export async function runSplit(corpusDir: string, opts: SplitOptions = {}): Prom
       stats.tokens.ledFigure += seg['tokens.ledFigure'] ?? 0;
       stats.chunks.image += seg['chunks.image'] ?? 0;
       stats.chunks.empty += seg['chunks.empty'] ?? 0;
+      stats.chunks.emptyExplained += seg['chunks.emptyExplained'] ?? 0;
       stats.chunks.captionOnly += seg['chunks.captionOnly'] ?? 0;
       stats.figures.byReference += seg['figures.byReference'] ?? 0;
       stats.figures.byPosition += seg['figures.byPosition'] ?? 0;

@@ -58,7 +58,14 @@ export interface CorpusStats {
     trainedPerImage: number;
   };
   /** One chunk per kept image: `<image>` and the text up to the next `<|endofchunk|>`. */
-  chunks: { image: number; empty: number; captionOnly: number };
+  chunks: {
+    image: number;
+    /** `<image><|endofchunk|>`. */
+    empty: number;
+    /** Empty chunks of images that have a caption or referring text (the middle images of a figure of three or more). */
+    emptyExplained: number;
+    captionOnly: number;
+  };
   /** Where figures were put: before the first block that refers to them, or where they stand. */
   figures: { byReference: number; byPosition: number };
   /** Per book, in id order. */
@@ -109,7 +116,7 @@ export function formatSummary(stats: CorpusStats): string {
     `  split by ${s.unit}: train ${compact(s.train)} / eval ${compact(s.eval)} segments (eval ${pct(s.evalFractionRealized)}, target ${pct(s.evalFractionTarget)})`,
     `  kept ${pct(t.keptShare)} of ${compact(t.extracted)} extracted text tokens and ${pct(stats.images.keptShare)} of ${compact(stats.images.extracted)} images from ${compact(stats.pages)} pages`,
     `  trained under OpenFlamingo's mask: ${pct(t.trainedShare)} of ${compact(t.kept)} kept text tokens (${compact(t.beforeFirstImage)} before a first image), ${compact(Math.round(t.trainedPerImage))} per image; ` +
-      `${c.empty} empty and ${c.captionOnly} caption-only of ${c.image} image chunks`,
+      `${c.empty} empty (${c.emptyExplained} of images with a caption or reference) and ${c.captionOnly} caption-only of ${c.image} image chunks`,
   ];
   for (const w of stats.warnings) lines.push(`  warning: ${w}`);
   if (b.failed > 0) lines.push(`  ${b.failed} book${b.failed === 1 ? '' : 's'} failed: ${reasons(b.failedByClass)}`);

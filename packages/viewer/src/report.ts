@@ -86,7 +86,8 @@ export function renderReport(corpus: string, stats: Json | undefined, buildTimes
       ['text tokens trained under OpenFlamingo\'s mask', `${fmtInt(num(tokens.trained))} (${fmtPct(num(tokens.trainedShare))} of kept)`],
       ['text tokens before a segment\'s first image', fmtInt(num(tokens.beforeFirstImage))],
       ['trained tokens per image', fmtInt(Math.round(num(tokens.trainedPerImage) ?? 0))],
-      ['image chunks: empty / caption-only / all', `${fmtInt(num(chunks.empty))} / ${fmtInt(num(chunks.captionOnly))} / ${fmtInt(num(chunks.image))}`],
+      ['image chunks: empty (of images with a caption or reference) / caption-only / all',
+        `${fmtInt(num(chunks.empty))} (${fmtInt(num(chunks.emptyExplained))}) / ${fmtInt(num(chunks.captionOnly))} / ${fmtInt(num(chunks.image))}`],
     );
   }
   if (typeof segments.unit === 'string') facts.push(['split unit', String(segments.unit)]);

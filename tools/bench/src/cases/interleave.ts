@@ -87,6 +87,7 @@ function figures(corpusDir: string, prefix: string, f: ShardFigures): Record<str
     [`${prefix}trainedPerImage`]: Math.round(f.trained / Math.max(1, f.images)),
     [`${prefix}emptyChunks`]: f.emptyChunks,
     [`${prefix}chunksUpTo${SHORT_CHUNK}Tokens`]: f.shortChunks,
+    [`${prefix}emptyChunksOfImagesWithCaptionOrReference`]: stats.chunks.emptyExplained,
     [`${prefix}captionOnlyChunks`]: stats.chunks.captionOnly,
     [`${prefix}figuresByReference`]: stats.figures.byReference,
     [`${prefix}figuresByPosition`]: stats.figures.byPosition,
