@@ -1,33 +1,22 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BOS_ID, ENDOFCHUNK_ID, EOS_ID, IMAGE_ID, PAD_ID } from '@mtb/core';
 import { readIndex } from '@mtb/shards';
 import { IGNORE_INDEX, ShardStream } from '@mtb/shard-stream';
 import type { CorpusStats } from '@mtb/split';
+import { builtSample } from '../../viewer/test/sample-corpus.js';
 
 /**
- * End to end on the sample corpus (a private copy: datasets/sample itself is
- * never built here): `mtb build`, then one epoch of both splits through the
- * training loader, whose labels are OpenFlamingo's mask. The text tokens the
- * loader trains on must be the share stats.json reports, and at least 95% of
- * the shards' text tokens (48% before segments opened with their figures).
+ * End to end on the sample corpus, as Jest's global setup built it (`mtb
+ * build datasets/sample`): one epoch of both splits through the training
+ * loader, whose labels are OpenFlamingo's mask. The text tokens the loader
+ * trains on must be the ones stats.json reports, and at least 95% of the
+ * shards' text tokens (48% before segments opened with their figures).
  */
-const ROOT = resolve(import.meta.dirname ?? '.', '..', '..', '..');
-const SAMPLE = join(ROOT, 'datasets', 'sample');
 const SPECIAL = new Set([BOS_ID, EOS_ID, IMAGE_ID, ENDOFCHUNK_ID, PAD_ID]);
 
-let corpus = '';
-beforeAll(() => {
-  corpus = join(mkdtempSync(join(tmpdir(), 'mtb-trained-share-')), 'sample');
-  for (const f of ['pdf', 'corpus.json', 'books.json']) cpSync(join(SAMPLE, f), join(corpus, f), { recursive: true });
-  const r = spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/mtb.js'), '--quiet', 'build', corpus, '--no-nx'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0) throw new Error(`mtb build ${corpus} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-}, 320_000);
-afterAll(() => rmSync(join(corpus, '..'), { recursive: true, force: true }));
-
 test('the loader trains on the share of the sample\'s text that stats.json reports, at least 95%', async () => {
+  const corpus = builtSample();
   const stats = JSON.parse(readFileSync(join(corpus, 'report', 'stats.json'), 'utf8')) as CorpusStats;
   let text = 0;
   let trained = 0;
