@@ -7,9 +7,9 @@ const log = createLogger('signatures');
 export function registerSignatures(program: Command): void {
   program
     .command('signatures')
-    .description('kept.arrow -> signatures.arrow: per-book dedup features (normalized-text hashes, word 5-gram shingle sets, MinHash signatures, image pixel hashes and pHashes)')
+    .description('kept.arrow -> signatures.arrow: per-book dedup features (normalized-text hashes with digits, number hashes, digit-folded word 5-gram shingle sets, MinHash signatures, image pixel hashes and pHashes)')
     .argument('<bookBuildDir>', 'the book\'s build folder, <corpus>/build/<bookId> (holds kept.arrow from `mtb filter`)')
-    .addHelpText('after', '\nSettings (minhashPermutations, shingleSize, maxImagePixels) come from <corpus>/corpus.json; see `mtb config --describe`.\nWrites signatures.arrow and status/signatures.json; a book whose earlier stage failed gets an empty signatures.arrow and is recorded as skipped.\nThe corpus join (`mtb dedup <corpus>`) reads only these files.')
+    .addHelpText('after', '\nSettings (minhashPermutations, shingleSize, foldDigitsMinWords, maxImagePixels) come from <corpus>/corpus.json; see `mtb config --describe`.\nWrites signatures.arrow and status/signatures.json; a book whose earlier stage failed gets an empty signatures.arrow and is recorded as skipped.\nThe corpus join (`mtb dedup <corpus>`) reads only these files.')
     .action(async (bookBuildDir: string) => {
       const status = await runSignaturesStage(bookBuildDir);
       const c = status.counts;
