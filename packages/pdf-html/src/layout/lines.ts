@@ -1,7 +1,14 @@
+import { PageGutters } from './gutters.js';
 import { type Line, type TextRun, type FontStyle, bottom, overlap, right, union } from './types.js';
 
-/** A gap wider than this many ems between two runs on one baseline is a gutter or a table cell, not a word space. */
+/** A gap wider than this many ems between two runs on one baseline is a gutter or a table cell, not a word space, unless both sides are set alike. */
 const SPLIT_GAP_EM = 0.9;
+/** Below this many ems a gap can only split a line where the page's whitespace shows a gutter. */
+const MIN_SPLIT_EM = 0.2;
+/** Justified lines stretch a word space up to about this many ems. */
+const JUSTIFIED_GAP_EM = 1.5;
+/** A gap wider than this many ems always splits, even after a section or list number. */
+const WIDE_GAP_EM = 3;
 /** A gap wider than this many ems gets a space when neither side has one. */
 const SPACE_GAP_EM = 0.15;
 
@@ -57,20 +64,79 @@ export function buildLines(runs: TextRun[]): Line[] {
       target.bottom = bot;
     }
   }
+  const gutters = PageGutters.of(sorted);
+  const pieces: TextRun[][] = [];
   for (const c of clusters) {
     const byX = dropOverprint(c.runs.sort((a, b) => a.box.x - b.box.x));
     let current: TextRun[] = [];
     for (const run of byX) {
       const prev = current[current.length - 1];
-      if (prev && run.box.x - right(prev.box) > SPLIT_GAP_EM * Math.max(prev.font.size, run.font.size)) {
-        lines.push(makeLine(current));
+      if (prev && splitsAt(prev, run, gutters)) {
+        pieces.push(current);
         current = [];
       }
       current.push(run);
     }
-    if (current.length) lines.push(makeLine(current));
+    if (current.length) pieces.push(current);
   }
+  for (const piece of stitch(pieces, gutters)) lines.push(makeLine(piece));
   return lines;
+}
+
+const em = (a: TextRun, b: TextRun): number => Math.max(a.font.size, b.font.size);
+
+/** Within one cluster: a gutter (found page-wide) or a gap no word space could be splits the line. */
+function splitsAt(prev: TextRun, run: TextRun, gutters: PageGutters): boolean {
+  const gap = run.box.x - right(prev.box);
+  const size = em(prev, run);
+  if (gap < MIN_SPLIT_EM * size) return false;
+  const top = Math.min(prev.box.y, run.box.y);
+  const bot = Math.max(bottom(prev.box), bottom(run.box));
+  if (gutters.isGutter(right(prev.box), run.box.x, top, bot, size)) return true;
+  return gap > SPLIT_GAP_EM * size && !joinable(prev, run, gap);
+}
+
+/**
+ * A wide gap that is no gutter still joins one line when both sides are set
+ * alike: a justified line's stretched spaces, a section number before its
+ * heading ("3.5   Leopard Slug"), a list number before its item.
+ */
+function joinable(prev: TextRun, run: TextRun, gap: number): boolean {
+  const size = em(prev, run);
+  if (gap > WIDE_GAP_EM * size) return false;
+  if (Math.abs(prev.baseline - run.baseline) > 0.2 * size) return false;
+  if (/^(?:\d+(?:\.\d+)*\.?|[•◦▪‣–-]|\(?[a-z\d]\))$/.test(prev.text.trim())) return true;
+  return gap <= JUSTIFIED_GAP_EM * size && Math.abs(prev.font.size - run.font.size) <= 0.12 * size;
+}
+
+/** Pieces of different clusters on one baseline, next to each other with no gutter between, are one line. */
+function stitch(pieces: TextRun[][], gutters: PageGutters): TextRun[][] {
+  const base = (p: TextRun[]): number => p[0]!.baseline;
+  const byBase = [...pieces].sort((a, b) => base(a) - base(b));
+  const out: TextRun[][] = [];
+  for (let i = 0; i < byBase.length; ) {
+    // One band: pieces whose baselines agree within a fifth of an em, read left to right.
+    let j = i + 1;
+    while (j < byBase.length && base(byBase[j]!) - base(byBase[i]!) <= 0.2 * byBase[i]![0]!.font.size) j++;
+    const band = byBase.slice(i, j).sort((a, b) => a[0]!.box.x - b[0]!.box.x);
+    i = j;
+    let current = band[0]!;
+    for (const piece of band.slice(1)) {
+      const last = current[current.length - 1]!;
+      const first = piece[0]!;
+      const gap = first.box.x - right(last.box);
+      const top = Math.min(last.box.y, first.box.y);
+      const bot = Math.max(bottom(last.box), bottom(first.box));
+      if (gap >= 0 && joinable(last, first, gap) && !gutters.isGutter(right(last.box), first.box.x, top, bot, em(last, first))) {
+        current = [...current, ...piece];
+        continue;
+      }
+      out.push(current);
+      current = piece;
+    }
+    out.push(current);
+  }
+  return out;
 }
 
 /** Fake bold and shadows draw the same text twice, a hair apart: keep one copy. */

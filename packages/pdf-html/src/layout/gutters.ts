@@ -1,0 +1,132 @@
+import { type TextRun, bottom, right } from './types.js';
+
+/**
+ * Column gutters found from the whitespace of the whole page, not line by line:
+ * a word space and a gutter can be equally wide (8 pt gutters in dense two-column
+ * books), but only a gutter runs down the page with text on both sides of it, and
+ * the text right of a gutter starts at one x (a column's left edge).
+ */
+export interface Channel {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/** A gap narrower than this many ems is letter or word spacing, never a gutter. */
+const MIN_GAP_EM = 0.2;
+/** Gaps up to this many ems are gutters only with aligned column edges on their right (word spaces are never aligned). */
+const NARROW_GAP_EM = 0.9;
+/** How far from the gap (ems) a line end or start still counts as touching the gutter. */
+const REACH_EM = 4;
+/** Left column edges agree to this many points. */
+const ALIGN_PT = 1.5;
+
+interface Indexed {
+  run: TextRun;
+  band: number;
+}
+
+export class PageGutters {
+  private readonly channels: Channel[] = [];
+  /** Strips already found not to be gutters; `wide` when judged by the laxer rule for wide gaps. */
+  private readonly rejected: Array<Channel & { wide: boolean }> = [];
+  private readonly bins = new Map<number, Indexed[]>();
+  private readonly binWidth = 4;
+
+  constructor(private readonly runs: Indexed[]) {
+    for (const r of runs) {
+      const b0 = Math.floor(r.run.box.x / this.binWidth);
+      const b1 = Math.floor(right(r.run.box) / this.binWidth);
+      for (let b = b0; b <= b1; b++) {
+        let list = this.bins.get(b);
+        if (!list) this.bins.set(b, (list = []));
+        list.push(r);
+      }
+    }
+  }
+
+  /** Runs grouped into baseline bands (superscripts aside): the unit a gutter's support is counted in. */
+  static of(runs: TextRun[]): PageGutters {
+    const sorted = runs.filter((r) => !r.rotated).sort((a, b) => a.baseline - b.baseline);
+    const out: Indexed[] = [];
+    let band = -1;
+    let bandBase = -Infinity;
+    for (const run of sorted) {
+      if (run.baseline - bandBase > 0.25 * run.font.size) {
+        band++;
+        bandBase = run.baseline;
+      }
+      out.push({ run, band });
+    }
+    return new PageGutters(out);
+  }
+
+  /**
+   * Is the whitespace between x `left` and x `right`, on the line at `top`..`bottom`,
+   * part of a gutter? It is when the strip stays empty above and below this line
+   * (up to the first run crossing it) and, in that stretch, enough lines end just
+   * left of it and start just right of it; a narrow gap also needs the starts
+   * aligned, as a column's left edge is.
+   */
+  isGutter(left: number, rightX: number, top: number, bot: number, em: number): boolean {
+    const width = rightX - left;
+    if (width < MIN_GAP_EM * em) return false;
+    const mid = (top + bot) / 2;
+    const narrow = width < NARROW_GAP_EM * em;
+    const known = (c: Channel): boolean => mid >= c.y0 && mid <= c.y1 && Math.min(c.x1, rightX) - Math.max(c.x0, left) >= 0.5 * Math.min(width, c.x1 - c.x0);
+    if (this.channels.some(known)) return true;
+    if (this.rejected.some((c) => (c.wide || narrow) && known(c))) return false;
+    const eps = 0.05 * em;
+    // The strip's vertical extent: bounded by the nearest runs crossing it.
+    let y0 = -Infinity;
+    let y1 = Infinity;
+    const seen = new Set<Indexed>();
+    for (let b = Math.floor((left + eps) / this.binWidth); b <= Math.floor((rightX - eps) / this.binWidth); b++) {
+      for (const r of this.bins.get(b) ?? []) {
+        if (seen.has(r)) continue;
+        seen.add(r);
+        const box = r.run.box;
+        if (box.x >= rightX - eps || right(box) <= left + eps) continue;
+        if (bottom(box) <= mid) y0 = Math.max(y0, bottom(box));
+        else if (box.y >= mid) y1 = Math.min(y1, box.y);
+        else {
+          // A run crossing this very line: no gutter here.
+          return false;
+        }
+      }
+    }
+    const enders = new Set<number>();
+    const starters = new Map<number, number>();
+    for (const r of this.runs) {
+      const box = r.run.box;
+      if (box.y < y0 - eps || bottom(box) > y1 + eps) continue;
+      const rEm = Math.max(em, r.run.font.size);
+      if (right(box) <= left + eps && right(box) >= left - REACH_EM * rEm) enders.add(r.band);
+      if (box.x >= rightX - eps && box.x <= rightX + REACH_EM * rEm) {
+        const prev = starters.get(r.band);
+        if (prev === undefined || box.x < prev) starters.set(r.band, box.x);
+      }
+    }
+    let ok = enders.size >= 2 && starters.size >= 2;
+    if (ok && narrow) {
+      // The most common left edge right of the gap, within ALIGN_PT.
+      const xs = [...starters.values()].sort((a, b) => a - b);
+      let best = 0;
+      for (let i = 0, j = 0; i < xs.length; i++) {
+        while (xs[i]! - xs[j]! > ALIGN_PT) j++;
+        best = Math.max(best, i - j + 1);
+      }
+      ok = enders.size >= 3 && best >= 3;
+    }
+    const channel = { x0: left, x1: rightX, y0: Number.isFinite(y0) ? y0 : top, y1: Number.isFinite(y1) ? y1 : bot };
+    if (!Number.isFinite(y0) || !Number.isFinite(y1)) {
+      // Unbounded: the strip runs to the page edge; its extent is the text's.
+      channel.y0 = Number.isFinite(y0) ? y0 : -Infinity;
+      channel.y1 = Number.isFinite(y1) ? y1 : Infinity;
+    }
+    if (ok) this.channels.push(channel);
+    else this.rejected.push({ ...channel, wide: !narrow });
+    return ok;
+  }
+}
