@@ -123,6 +123,8 @@ export async function pdfToHtml(pdfPath: string, outDir: string, opts: PdfToHtml
       for (const node of p.nodes) {
         if (node.kind === 'heading') counts.add(`text.h${node.level}`);
         else if (node.kind === 'paragraph') counts.add(node.role ? `text.${node.role}` : 'text.paragraphs');
+        else if (node.kind === 'list') counts.add('text.list-items', node.items.length);
+        else if (node.kind === 'table') counts.add('text.tables');
         else counts.add(node.caption === undefined ? 'images.uncaptioned' : 'images.captioned');
       }
     }

@@ -9,9 +9,11 @@ export function escapeHtml(text: string): string {
 const fmt = (n: number): string => String(Math.round(n * 10) / 10);
 
 /**
- * book.html as the image-tokens stage reads it (the contract in the helpers'
- * COMMON.md): one <section data-page> per page, furniture marked with data-role,
- * figures with their page box in points and the re-encoded image's pixel size.
+ * book.html as the image-tokens stage reads it (DESIGN.md 4.1): one
+ * <section data-page> per page; <h1..h3>, <p>, <ul>/<ol start type><li>,
+ * <table><tr><td>; notes, footnotes, unlinked captions and furniture as
+ * <p data-role="note|footnote|caption|header|footer|page-number">; figures with
+ * their page box in points and the re-encoded image's pixel size.
  * One element per line so a diff of two runs reads as a diff of content.
  */
 export function renderBookHtml(bookId: string, pages: BookPage[]): string {
@@ -27,7 +29,13 @@ export function renderBookHtml(bookId: string, pages: BookPage[]): string {
     for (const n of p.nodes) {
       if (n.kind === 'heading') out.push(`<h${n.level}>${escapeHtml(n.text)}</h${n.level}>`);
       else if (n.kind === 'paragraph') out.push(n.role ? `<p data-role="${n.role}">${escapeHtml(n.text)}</p>` : `<p>${escapeHtml(n.text)}</p>`);
-      else {
+      else if (n.kind === 'list') {
+        const tag = n.ordered ? 'ol' : 'ul';
+        const attrs = `${n.start === undefined ? '' : ` start="${n.start}"`}${n.type === undefined ? '' : ` type="${n.type}"`}`;
+        out.push(`<${tag}${attrs}>`, ...n.items.map((item) => `<li>${escapeHtml(item)}</li>`), `</${tag}>`);
+      } else if (n.kind === 'table') {
+        out.push('<table>', ...n.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`), '</table>');
+      } else {
         const b = n.image.box;
         const img = `<img src="${escapeHtml(n.image.src)}" width="${n.image.width}" height="${n.image.height}">`;
         const caption = n.caption === undefined ? '' : `<figcaption>${escapeHtml(n.caption)}</figcaption>`;

@@ -1,14 +1,19 @@
 import { isCaption, linkCaptions } from './captions.js';
 import { detectFurniture } from './furniture.js';
 import { headingLevel, headingScale, type StyledText } from './headings.js';
-import { buildParagraphs, type TextBlock } from './paragraphs.js';
-import { readingOrder } from './reading-order.js';
-import { joinLines, Vocabulary } from './text.js';
+import { continuesList, listMarker, type ListMarker, type ListType } from './lists.js';
+import { markerLabels, plainText, resolveMarkers } from './marks.js';
+import { continuesInto, joinFlows, pageFlow, type Flow, type NoteRole, type PageFlow, type TextFlow } from './page-flow.js';
+import { Vocabulary } from './text.js';
 import type { FurnitureRole, Line, PageLayout, PlacedImage } from './types.js';
 
 export type BookNode =
   | { kind: 'heading'; level: 1 | 2 | 3; text: string }
-  | { kind: 'paragraph'; text: string; role?: FurnitureRole }
+  /** `caption`: a "Figure n"/"Table n" caption with no image on its page to hold it (vector figures, tables). */
+  | { kind: 'paragraph'; text: string; role?: FurnitureRole | NoteRole | 'caption' }
+  /** Items without their markers: `<ol start type>` numbers them, as HTML does. */
+  | { kind: 'list'; ordered: boolean; start?: number; type?: ListType; items: string[] }
+  | { kind: 'table'; rows: string[][] }
   | { kind: 'figure'; image: PlacedImage; caption?: string };
 
 export interface BookPage {
@@ -16,156 +21,136 @@ export interface BookPage {
   nodes: BookNode[];
 }
 
-/** An image covering more than this share of the page is a background or a scan: it would hide every column gutter. */
-const BACKGROUND_SHARE = 0.5;
-
-type Flow = { kind: 'text'; block: TextBlock; text: string; margin?: boolean } | { kind: 'image'; image: PlacedImage };
-
-interface PageFlow {
-  page: number;
-  height: number;
-  head: Array<{ line: Line; role: FurnitureRole }>;
-  foot: Array<{ line: Line; role: FurnitureRole }>;
-  flow: Flow[];
-}
-
-/** Size most of a page's characters are set in: gutters and gaps are judged in its ems. */
-function pageEm(lines: Line[]): number {
-  const weight = new Map<number, number>();
-  for (const l of lines) {
-    const s = Math.round(l.font.size * 2) / 2;
-    weight.set(s, (weight.get(s) ?? 0) + l.text.length);
-  }
-  let em = 10;
-  let best = -1;
-  for (const [s, n] of [...weight.entries()].sort((a, b) => a[0] - b[0])) {
-    if (n > best) {
-      best = n;
-      em = s;
+/**
+ * A paragraph that runs over a page break is one paragraph: the last body
+ * text of a page, ending mid-sentence, and the first body text of the next
+ * page, starting in lower case, are joined on the first page (figures, notes
+ * and captions at the top of the second page stay where they are).
+ */
+function mergeAcrossPages(flows: PageFlow[], vocab: Vocabulary): void {
+  const isBody = (f: Flow): f is TextFlow => f.kind === 'text' && !f.role && !f.rotated && !isCaption(f.text);
+  for (let i = 0; i + 1 < flows.length; i++) {
+    const last = [...flows[i]!.flow].reverse().find(isBody);
+    const next = flows[i + 1]!.flow.findIndex(isBody);
+    if (!last || next < 0) continue;
+    const first = flows[i + 1]!.flow[next] as TextFlow;
+    if (continuesInto(last, first)) {
+      joinFlows(last, first, vocab);
+      flows[i + 1]!.flow.splice(next, 1);
     }
   }
-  return em;
 }
-
-const endsOpen = (text: string): boolean => !/[.!?:;]["'”’)\]]*$/.test(text);
-const startsLower = (text: string): boolean => /^\p{Ll}/u.test(text);
 
 /**
- * A paragraph broken by a column end or by a figure placed inside it is one
- * paragraph: text that ends mid-sentence on a full-width line, followed (past
- * any figures and captions) by text in the same style that starts in lower
- * case, is rejoined, and the figure follows the whole paragraph.
+ * Footnotes move right after the paragraph on their page that calls them (the
+ * paragraph with the raised label); the call is taken out of the text. A note
+ * whose call is not found stays at the foot of the page.
  */
-function mergeContinuations(flow: Flow[], vocab: Vocabulary): void {
-  for (let i = 0; i < flow.length; i++) {
-    const f = flow[i]!;
-    if (f.kind !== 'text' || !startsLower(f.text)) continue;
-    for (let j = i - 1; j >= 0; j--) {
-      const g = flow[j]!;
-      if (g.kind === 'image' || isCaption(g.text)) continue;
-      const lines = g.block.lines;
-      const widest = Math.max(...lines.map((l) => l.box.w));
-      const lastFull = lines.length < 2 || lines[lines.length - 1]!.box.w >= 0.7 * widest;
-      // Weight may change: a reference or run-in paragraph whose first line is mostly bold goes on in regular type.
-      const style = Math.abs(g.block.font.size - f.block.font.size) <= 0.12 * g.block.font.size;
-      if (endsOpen(g.text) && lastFull && style) {
-        g.text = joinLines([g.text, f.text], vocab);
-        g.block = { lines: [...lines, ...f.block.lines], box: g.block.box, font: g.block.font };
-        flow.splice(i, 1);
-        i--;
-      }
-      break;
-    }
+function placeNotes(pf: PageFlow): Map<TextFlow, Set<string>> {
+  const resolved = new Map<TextFlow, Set<string>>();
+  const notes = pf.flow.filter((f): f is TextFlow => f.kind === 'text' && !!f.role && !!f.label);
+  for (const note of notes) {
+    const caller = pf.flow.find((f): f is TextFlow => f.kind === 'text' && f !== note && markerLabels(f.text).includes(note.label!));
+    if (!caller) continue;
+    let set = resolved.get(caller);
+    if (!set) resolved.set(caller, (set = new Set()));
+    set.add(note.label!);
+    if (note.role !== 'footnote') continue;
+    pf.flow.splice(pf.flow.indexOf(note), 1);
+    // After the caller and any notes already placed after it.
+    let at = pf.flow.indexOf(caller) + 1;
+    while (at < pf.flow.length && (pf.flow[at] as TextFlow).role === 'footnote') at++;
+    pf.flow.splice(at, 0, note);
   }
+  return resolved;
 }
 
 /**
  * Pages of lines and placed images -> the book's logical structure: furniture
- * marked (book-wide), each page in reading order, lines grouped into
- * paragraphs with words rejoined, headings ranked on the book's own type scale,
- * and captions moved into the figure they describe.
+ * marked (book-wide), each page's structure from its whitespace (margin notes,
+ * footnotes, tables, columns) and its reading order, paragraphs rebuilt across
+ * lines, columns, figures and pages with words rejoined, lists and their items,
+ * headings ranked on the book's own type scale, and captions moved into the
+ * figure they describe.
  */
 export function assembleBook(pages: PageLayout[]): BookPage[] {
   const roles = detectFurniture(pages);
   const vocab = new Vocabulary();
-  for (const p of pages) for (const l of p.lines) vocab.addLine(l.text);
+  for (const p of pages) for (const l of p.lines) vocab.addLine(plainText(l.text));
 
-  const flows: PageFlow[] = pages.map((p, i) => {
-    const roleOf = roles[i]!;
-    const head: PageFlow['head'] = [];
-    const foot: PageFlow['foot'] = [];
-    const body: Line[] = [];
-    const margin: Line[] = [];
-    p.lines.forEach((line, idx) => {
-      const role = roleOf.get(idx);
-      if (!role && line.rotated) margin.push(line);
-      else if (!role) body.push(line);
-      else if (line.box.y < p.height / 2) head.push({ line, role });
-      else foot.push({ line, role });
-    });
-    head.sort((a, b) => a.line.box.y - b.line.box.y || a.line.box.x - b.line.box.x);
-    foot.sort((a, b) => a.line.box.y - b.line.box.y || a.line.box.x - b.line.box.x);
-    const background = p.images.filter((im) => im.box.w * im.box.h > BACKGROUND_SHARE * p.width * p.height);
-    type El = { box: Line['box']; line?: Line; image?: PlacedImage; float?: boolean };
-    const elements: El[] = [
-      ...body.map((line) => ({ box: line.box, line })),
-      ...p.images.filter((im) => !background.includes(im)).map((image) => ({ box: image.box, image, float: true })),
-    ];
-    const ordered = readingOrder(elements, { em: pageEm(body) });
-    const flow: Flow[] = background.map((image) => ({ kind: 'image' as const, image }));
-    let run: Line[] = [];
-    const flush = (): void => {
-      for (const block of buildParagraphs(run)) flow.push({ kind: 'text', block, text: joinLines(block.lines.map((l) => l.text), vocab) });
-      run = [];
-    };
-    for (const el of ordered) {
-      if (el.line) run.push(el.line);
-      else {
-        flush();
-        flow.push({ kind: 'image', image: el.image! });
-      }
-    }
-    flush();
-    mergeContinuations(flow, vocab);
-    // Rotated text would block every gutter it crosses: it reads after the page's body, top to bottom.
-    for (const line of margin.sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x)) {
-      flow.push({ kind: 'text', block: { lines: [line], box: line.box, font: line.font }, text: line.text, margin: true });
-    }
-    return { page: p.page, height: p.height, head, foot, flow };
-  });
+  const flows = pages.map((p, i) => pageFlow(p, roles[i]!, vocab));
+  mergeAcrossPages(flows, vocab);
 
-  const styled = (f: Extract<Flow, { kind: 'text' }>): StyledText => ({ text: f.text, font: f.block.font, lineCount: f.block.lines.length });
-  const scale = headingScale(flows.flatMap((pf) => pf.flow.filter((f): f is Extract<Flow, { kind: 'text' }> => f.kind === 'text').map(styled)));
+  const styled = (f: TextFlow): StyledText => ({ text: plainText(f.text), font: f.block.font, lineCount: f.block.lines.length });
+  const scale = headingScale(flows.flatMap((pf) => pf.flow.filter((f): f is TextFlow => f.kind === 'text' && !f.role).map(styled)));
 
   return flows.map((pf) => {
+    const resolved = placeNotes(pf);
+    const textOf = (f: TextFlow): string => resolveMarkers(f.text, resolved.get(f) ?? new Set());
     const captionIdx: number[] = [];
     const imageIdx: number[] = [];
     pf.flow.forEach((f, i) => {
-      if (f.kind === 'text' && isCaption(f.text)) captionIdx.push(i);
+      if (f.kind === 'text' && !f.role && isCaption(f.text)) captionIdx.push(i);
       if (f.kind === 'image') imageIdx.push(i);
     });
     const boxOf = (i: number): Line['box'] => {
       const f = pf.flow[i]!;
-      return f.kind === 'text' ? f.block.box : f.image.box;
+      return f.kind === 'text' ? f.block.box : f.kind === 'image' ? f.image.box : f.table.box;
     };
     const links = linkCaptions(captionIdx.map((i) => ({ box: boxOf(i) })), imageIdx.map((i) => ({ box: boxOf(i) })), pf.height);
     const captionOfImage = new Map<number, number>();
     for (const [c, im] of links) captionOfImage.set(imageIdx[im]!, captionIdx[c]!);
     const linkedCaptions = new Set(captionOfImage.values());
 
-    const nodes: BookNode[] = pf.head.map(({ line, role }) => ({ kind: 'paragraph' as const, text: line.text, role }));
+    const nodes: BookNode[] = pf.head.map(({ line, role }) => ({ kind: 'paragraph' as const, text: plainText(line.text), role }));
+    let list: { marker: ListMarker; node: Extract<BookNode, { kind: 'list' }> } | undefined;
     pf.flow.forEach((f, i) => {
       if (f.kind === 'image') {
+        list = undefined;
         const c = captionOfImage.get(i);
-        const caption = c === undefined ? undefined : (pf.flow[c] as Extract<Flow, { kind: 'text' }>).text;
+        const caption = c === undefined ? undefined : textOf(pf.flow[c] as TextFlow);
         nodes.push(caption === undefined ? { kind: 'figure', image: f.image } : { kind: 'figure', image: f.image, caption });
         return;
       }
-      if (linkedCaptions.has(i) || !f.text) return;
-      const level = isCaption(f.text) || f.margin ? undefined : headingLevel(styled(f), scale);
-      nodes.push(level ? { kind: 'heading', level, text: f.text } : { kind: 'paragraph', text: f.text });
+      if (f.kind === 'table') {
+        list = undefined;
+        nodes.push({ kind: 'table', rows: f.table.rows.map((r) => r.map(plainText)) });
+        return;
+      }
+      if (linkedCaptions.has(i)) return;
+      const text = textOf(f);
+      if (!text) return;
+      if (f.role) {
+        // A note does not end the list it sits beside.
+        nodes.push({ kind: 'paragraph', text, role: f.role });
+        return;
+      }
+      if (isCaption(text)) {
+        list = undefined;
+        nodes.push({ kind: 'paragraph', text, role: 'caption' });
+        return;
+      }
+      const level = f.rotated ? undefined : headingLevel(styled(f), scale);
+      const marker = level || f.rotated ? undefined : listMarker(text);
+      if (marker) {
+        if (list && continuesList(list.marker, marker)) {
+          list.node.items.push(marker.rest);
+          list.marker = marker;
+          return;
+        }
+        const node: Extract<BookNode, { kind: 'list' }> = { kind: 'list', ordered: marker.ordered, items: [marker.rest] };
+        if (marker.ordered) {
+          if (marker.value !== 1) node.start = marker.value!;
+          if (marker.type !== '1') node.type = marker.type!;
+        }
+        nodes.push(node);
+        list = { marker, node };
+        return;
+      }
+      list = undefined;
+      nodes.push(level ? { kind: 'heading', level, text } : { kind: 'paragraph', text });
     });
-    for (const { line, role } of pf.foot) nodes.push({ kind: 'paragraph', text: line.text, role });
+    for (const { line, role } of pf.foot) nodes.push({ kind: 'paragraph', text: plainText(line.text), role });
     return { page: pf.page, nodes };
   });
 }

@@ -1,4 +1,5 @@
 import { PageGutters } from './gutters.js';
+import { isMarkerText, wrapMarker } from './marks.js';
 import { type Line, type TextRun, type FontStyle, bottom, overlap, right, union } from './types.js';
 
 /** A gap wider than this many ems between two runs on one baseline is a gutter or a table cell, not a word space, unless both sides are set alike. */
@@ -152,24 +153,13 @@ function dropOverprint(runs: TextRun[]): TextRun[] {
 }
 
 function makeLine(runs: TextRun[]): Line {
-  let text = '';
-  let box = runs[0]!.box;
   const weight = new Map<string, { font: FontStyle; chars: number }>();
-  let prev: TextRun | undefined;
   for (const run of runs) {
-    if (prev) {
-      const gap = run.box.x - right(prev.box);
-      const em = Math.max(prev.font.size, run.font.size);
-      if (gap > SPACE_GAP_EM * em && !/\s$/.test(text) && !/^\s/.test(run.text)) text += ' ';
-      box = union(box, run.box);
-    }
-    text += run.text;
     const key = `${run.font.size.toFixed(1)}|${run.font.bold}|${run.font.italic}`;
     const chars = run.text.replace(/\s/g, '').length;
     const w = weight.get(key);
     if (w) w.chars += chars;
     else weight.set(key, { font: run.font, chars });
-    prev = run;
   }
   let font = runs[0]!.font;
   let best = -1;
@@ -181,5 +171,20 @@ function makeLine(runs: TextRun[]): Line {
   }
   // The line's baseline is that of its dominant style, not of a superscript.
   const main = runs.find((r) => r.font === font) ?? runs[0]!;
+  let text = '';
+  let box = runs[0]!.box;
+  let prev: TextRun | undefined;
+  for (const run of runs) {
+    if (prev) {
+      const gap = run.box.x - right(prev.box);
+      const em = Math.max(prev.font.size, run.font.size);
+      if (gap > SPACE_GAP_EM * em && !/\s$/.test(text) && !/^\s/.test(run.text)) text += ' ';
+      box = union(box, run.box);
+    }
+    // A note call: small, raised, digits or symbols. Wrapped, so the book can take it out once it finds the note.
+    const raised = run.font.size <= 0.8 * font.size && run.baseline < main.baseline - 0.15 * font.size;
+    text += raised && isMarkerText(run.text) ? wrapMarker(run.text) : run.text;
+    prev = run;
+  }
   return { box, baseline: main.baseline, text: text.replace(/\s+/g, ' ').trim(), font };
 }

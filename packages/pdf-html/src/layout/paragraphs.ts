@@ -1,4 +1,5 @@
 import { isCaption } from './captions.js';
+import { listMarker } from './lists.js';
 import { type Box, type FontStyle, type Line, bottom, overlap, right, union } from './types.js';
 
 export interface TextBlock {
@@ -51,6 +52,12 @@ function continues(block: TextBlock, line: Line): boolean {
   if (line.baseline <= prev.baseline) return false;
   if (gap > PARAGRAPH_GAP_EM * em) return false;
   if (overlap(prev.box.x, right(prev.box), line.box.x, right(line.box)) <= 0) return false;
+  // A list marker at or left of the line above opens an item; a dash only after a finished line
+  // (a dash opening a line mid-sentence is punctuation).
+  const marker = listMarker(line.text);
+  if (marker && line.box.x <= prev.box.x + 0.3 * em && (!/^[–—-]$/.test(marker.marker) || /[.:;!?]$/.test(prev.text))) return false;
+  // Back out of an item's hanging indent: the list is over.
+  if (listMarker(block.lines[0]!.text) && line.box.x < prev.box.x - 0.5 * em) return false;
   const blockLeft = Math.min(...block.lines.map((l) => l.box.x));
   const blockRight = Math.max(...block.lines.map((l) => right(l.box)), right(line.box));
   const indented = line.box.x - prev.box.x > INDENT_EM * em && line.box.x - prev.box.x < 6 * em;

@@ -32,6 +32,7 @@ export interface TextRun {
 export interface Line {
   box: Box;
   baseline: number;
+  /** Raised note calls come wrapped in MARK_OPEN/MARK_CLOSE (marks.ts) until the book resolves them. */
   text: string;
   /** The style most of the line's characters have. */
   font: FontStyle;

@@ -1,0 +1,67 @@
+import { type Line, right } from './types.js';
+
+/** A margin column is at most this share of the main column's width. */
+const MAX_MARGIN_SHARE = 0.5;
+/** ... and holds less than this share of the main column's characters. */
+const MAX_MARGIN_CHARS = 0.6;
+/** Bins of the page's x projection, in points. */
+const BIN = 2;
+/** A bin covered by at most this share of the busiest bin's lines is whitespace (a full-width title may cross a gutter). */
+const GAP_SHARE = 0.1;
+
+interface Interval {
+  x0: number;
+  x1: number;
+  chars: number;
+}
+
+/**
+ * Main text and margin column from the whole page's whitespace: the x
+ * projection of every line splits the page into column intervals at the
+ * gutters; an outer interval much narrower than the widest one and holding far
+ * less text is a margin column (Tufte-style sidenotes, marginal notes and
+ * glosses). Its lines come back as `margin`; lines that reach into the main
+ * column never do. Two columns of similar width are columns, not margins.
+ */
+export function splitMargin(lines: Line[]): { main: Line[]; margin: Line[] } {
+  const text = lines.filter((l) => !l.rotated && l.text.trim());
+  if (text.length < 4) return { main: lines, margin: [] };
+  const x0 = Math.min(...text.map((l) => l.box.x));
+  const x1 = Math.max(...text.map((l) => right(l.box)));
+  const n = Math.max(1, Math.ceil((x1 - x0) / BIN));
+  const cover = new Float64Array(n);
+  for (const l of text) {
+    const a = Math.max(0, Math.floor((l.box.x - x0) / BIN));
+    const b = Math.min(n - 1, Math.floor((right(l.box) - x0) / BIN));
+    for (let i = a; i <= b; i++) cover[i]! += 1;
+  }
+  let peak = 0;
+  for (const c of cover) peak = Math.max(peak, c);
+  const threshold = GAP_SHARE * peak;
+  const intervals: Interval[] = [];
+  let start = -1;
+  for (let i = 0; i <= n; i++) {
+    const busy = i < n && cover[i]! > threshold;
+    if (busy && start < 0) start = i;
+    if (!busy && start >= 0) {
+      intervals.push({ x0: x0 + start * BIN, x1: x0 + i * BIN, chars: 0 });
+      start = -1;
+    }
+  }
+  if (intervals.length < 2) return { main: lines, margin: [] };
+  const inside = (l: Line, iv: Interval): boolean => l.box.x >= iv.x0 - BIN && right(l.box) <= iv.x1 + BIN;
+  for (const l of text) {
+    const iv = intervals.find((v) => inside(l, v));
+    if (iv) iv.chars += l.text.length;
+  }
+  const widest = intervals.reduce((a, b) => (b.x1 - b.x0 > a.x1 - a.x0 ? b : a));
+  const isMargin = (iv: Interval): boolean =>
+    iv !== widest && iv.x1 - iv.x0 <= MAX_MARGIN_SHARE * (widest.x1 - widest.x0) && iv.chars < MAX_MARGIN_CHARS * widest.chars;
+  // Only the outermost intervals can be margins: a narrow interval between two columns is a table column or a gutter note.
+  const margins = [intervals[0]!, intervals[intervals.length - 1]!].filter(isMargin);
+  if (!margins.length) return { main: lines, margin: [] };
+  const main: Line[] = [];
+  const margin: Line[] = [];
+  for (const l of lines) (!l.rotated && margins.some((iv) => inside(l, iv)) ? margin : main).push(l);
+  return { main, margin };
+}

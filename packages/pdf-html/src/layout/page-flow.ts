@@ -1,0 +1,203 @@
+import { isCaption } from './captions.js';
+import { splitFootnotes } from './footnotes.js';
+import { leadingLabel } from './marks.js';
+import { splitMargin } from './margins.js';
+import { buildParagraphs, type TextBlock } from './paragraphs.js';
+import { readingOrder } from './reading-order.js';
+import { detectTables, type Table } from './tables.js';
+import { joinLines, type Vocabulary } from './text.js';
+import { type FurnitureRole, type Line, type PageLayout, type PlacedImage, bottom } from './types.js';
+
+export type NoteRole = 'note' | 'footnote';
+
+export interface TextFlow {
+  kind: 'text';
+  block: TextBlock;
+  text: string;
+  /** A margin note or a footnote; `label` is its call ("3", "*") when it has one. */
+  role?: NoteRole;
+  label?: string;
+  /** Rotated margin text: never a heading, never joined. */
+  rotated?: boolean;
+}
+
+export type Flow = TextFlow | { kind: 'image'; image: PlacedImage } | { kind: 'table'; table: Table };
+
+export interface PageFlow {
+  page: number;
+  height: number;
+  head: Array<{ line: Line; role: FurnitureRole }>;
+  foot: Array<{ line: Line; role: FurnitureRole }>;
+  flow: Flow[];
+}
+
+/** An image covering more than this share of the page is a background or a scan: it would hide every column gutter. */
+const BACKGROUND_SHARE = 0.5;
+
+/** Size most of a page's characters are set in: gutters and gaps are judged in its ems. */
+export function pageEm(lines: Line[]): number {
+  const weight = new Map<number, number>();
+  for (const l of lines) {
+    const s = Math.round(l.font.size * 2) / 2;
+    weight.set(s, (weight.get(s) ?? 0) + l.text.length);
+  }
+  let em = 10;
+  let best = -1;
+  for (const [s, n] of [...weight.entries()].sort((a, b) => a[0] - b[0])) {
+    if (n > best) {
+      best = n;
+      em = s;
+    }
+  }
+  return em;
+}
+
+const endsOpen = (text: string): boolean => !/[.!?:;]["'”’)\]]*$/.test(text);
+export const startsLower = (text: string): boolean => /^\p{Ll}/u.test(text);
+
+/** Could `g` go on in `f`? It ends mid-sentence on a full line, in the same size of type. */
+export function continuesInto(g: TextFlow, f: TextFlow): boolean {
+  const lines = g.block.lines;
+  const widest = Math.max(...lines.map((l) => l.box.w));
+  const lastFull = lines.length < 2 || lines[lines.length - 1]!.box.w >= 0.7 * widest;
+  // Weight may change: a reference or run-in paragraph whose first line is mostly bold goes on in regular type.
+  const style = Math.abs(g.block.font.size - f.block.font.size) <= 0.12 * g.block.font.size;
+  return endsOpen(g.text) && lastFull && style && startsLower(f.text);
+}
+
+export function joinFlows(g: TextFlow, f: TextFlow, vocab: Vocabulary): void {
+  g.text = joinLines([g.text, f.text], vocab);
+  g.block = { lines: [...g.block.lines, ...f.block.lines], box: g.block.box, font: g.block.font };
+}
+
+/** Body text a paragraph can run on into, past figures, captions and notes. */
+const isBody = (f: Flow): f is TextFlow => f.kind === 'text' && !f.role && !f.rotated && !isCaption(f.text);
+
+/**
+ * A paragraph broken by a column end or by a figure placed inside it is one
+ * paragraph: text that ends mid-sentence on a full-width line, followed (past
+ * any figures, captions and notes) by text in the same size that starts in
+ * lower case, is rejoined, and what stood between follows the whole paragraph.
+ */
+function mergeContinuations(flow: Flow[], vocab: Vocabulary): void {
+  for (let i = 0; i < flow.length; i++) {
+    const f = flow[i]!;
+    if (!isBody(f) || !startsLower(f.text)) continue;
+    for (let j = i - 1; j >= 0; j--) {
+      const g = flow[j]!;
+      if (!isBody(g)) continue;
+      if (continuesInto(g, f)) {
+        joinFlows(g, f, vocab);
+        flow.splice(i, 1);
+        i--;
+      }
+      break;
+    }
+  }
+}
+
+/**
+ * One page's lines and images -> its flow in reading order. Structure comes
+ * from the whole page first: furniture (found book-wide) set aside, a margin
+ * column split off, the footnote area under the text block, whitespace tables;
+ * then the main text and figures in reading order (recursive XY-cut),
+ * paragraphs rebuilt, and each margin note placed right after the paragraph it
+ * sits beside. Footnotes close the page until the book places them after the
+ * paragraph that calls them.
+ */
+export function pageFlow(p: PageLayout, roleOf: Map<number, FurnitureRole>, vocab: Vocabulary): PageFlow {
+  const head: PageFlow['head'] = [];
+  const foot: PageFlow['foot'] = [];
+  const body: Line[] = [];
+  const rotated: Line[] = [];
+  p.lines.forEach((line, idx) => {
+    const role = roleOf.get(idx);
+    if (!role && line.rotated) rotated.push(line);
+    else if (!role) body.push(line);
+    else if (line.box.y < p.height / 2) head.push({ line, role });
+    else foot.push({ line, role });
+  });
+  head.sort((a, b) => a.line.box.y - b.line.box.y || a.line.box.x - b.line.box.x);
+  foot.sort((a, b) => a.line.box.y - b.line.box.y || a.line.box.x - b.line.box.x);
+
+  const { main: columnLines, margin } = splitMargin(body);
+  const em = pageEm(columnLines);
+  const { body: textLines, notes: footnotes } = splitFootnotes(columnLines, em);
+  const { lines: mainLines, tables } = detectTables(textLines, em);
+
+  const background = p.images.filter((im) => im.box.w * im.box.h > BACKGROUND_SHARE * p.width * p.height);
+  type El = { box: Line['box']; line?: Line; image?: PlacedImage; table?: Table; float?: boolean };
+  const elements: El[] = [
+    ...mainLines.map((line) => ({ box: line.box, line })),
+    ...tables.map((table) => ({ box: table.box, table })),
+    ...p.images.filter((im) => !background.includes(im)).map((image) => ({ box: image.box, image, float: true })),
+  ];
+  const ordered = readingOrder(elements, { em });
+  const flow: Flow[] = background.map((image) => ({ kind: 'image' as const, image }));
+  let run: Line[] = [];
+  const text = (block: TextBlock): string => joinLines(block.lines.map((l) => l.text), vocab);
+  const flush = (): void => {
+    for (const block of buildParagraphs(run)) flow.push({ kind: 'text', block, text: text(block) });
+    run = [];
+  };
+  for (const el of ordered) {
+    if (el.line) {
+      run.push(el.line);
+      continue;
+    }
+    flush();
+    if (el.image) flow.push({ kind: 'image', image: el.image });
+    else flow.push({ kind: 'table', table: el.table! });
+  }
+  flush();
+  mergeContinuations(flow, vocab);
+
+  // Margin notes, each right after the body paragraph beside its first line.
+  const notes = buildParagraphs([...margin].sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x));
+  const placed = new Map<Flow, TextFlow[]>();
+  const trailing: TextFlow[] = [];
+  for (const block of notes) {
+    const note = noteFlow(block, 'note', vocab);
+    // Captions in the margin are captions: they go to their figure.
+    if (isCaption(note.text)) delete note.role;
+    const anchor = besideOf(block, flow);
+    if (!anchor) trailing.push(note);
+    else placed.set(anchor, [...(placed.get(anchor) ?? []), note]);
+  }
+  const withNotes: Flow[] = [];
+  for (const f of flow) withNotes.push(f, ...(placed.get(f) ?? []));
+  withNotes.push(...trailing);
+  for (const fn of footnotes) {
+    const block: TextBlock = { lines: fn.lines, box: fn.lines.map((l) => l.box).reduce((a, b) => ({ x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), w: Math.max(a.x + a.w, b.x + b.w) - Math.min(a.x, b.x), h: Math.max(bottom(a), bottom(b)) - Math.min(a.y, b.y) })), font: fn.lines[0]!.font };
+    withNotes.push(noteFlow(block, 'footnote', vocab));
+  }
+  // Rotated text would block every gutter it crosses: it reads after the page's body, top to bottom.
+  for (const line of rotated.sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x)) {
+    withNotes.push({ kind: 'text', block: { lines: [line], box: line.box, font: line.font }, text: line.text, rotated: true });
+  }
+  return { page: p.page, height: p.height, head, foot, flow: withNotes };
+}
+
+function noteFlow(block: TextBlock, role: NoteRole, vocab: Vocabulary): TextFlow {
+  const text = joinLines(block.lines.map((l) => l.text), vocab);
+  const lead = leadingLabel(text);
+  return lead ? { kind: 'text', block, text: lead.rest, role, label: lead.label } : { kind: 'text', block, text, role };
+}
+
+/** The body paragraph whose lines run beside the note's first line, else the last one above it. */
+function besideOf(note: TextBlock, flow: Flow[]): Flow | undefined {
+  const y = note.box.y;
+  let above: Flow | undefined;
+  let aboveBottom = -Infinity;
+  for (const f of flow) {
+    if (f.kind !== 'text') continue;
+    const top = Math.min(...f.block.lines.map((l) => l.box.y));
+    const bot = Math.max(...f.block.lines.map((l) => bottom(l.box)));
+    if (y >= top - 2 && y <= bot + 2) return f;
+    if (bot < y && bot > aboveBottom) {
+      above = f;
+      aboveBottom = bot;
+    }
+  }
+  return above;
+}

@@ -1,0 +1,151 @@
+import { joinLines } from './text.js';
+import { type Box, type Line, bottom, right, union } from './types.js';
+
+export interface Table {
+  box: Box;
+  /** Rows top to bottom, cells left to right; a cell wrapped over several lines is one string. */
+  rows: string[][];
+}
+
+/** Rows of one table follow each other at most this many ems apart. */
+const MAX_ROW_GAP_EM = 1.6;
+/** A wrapped cell's next line sits at most this many ems below. */
+const MAX_WRAP_GAP_EM = 0.6;
+/** Two-column candidates: one column's cells must be narrower than this share of the table (two text columns are not a table). */
+const NARROW_COLUMN_SHARE = 0.3;
+
+interface Row {
+  baseline: number;
+  cells: Line[];
+}
+
+interface Column {
+  x0: number;
+  x1: number;
+}
+
+interface Candidate {
+  rows: Array<Map<number, Line[]>>;
+  columns: Column[];
+  lines: Line[];
+  multiRows: number;
+}
+
+/**
+ * Whitespace-aligned tables: consecutive rows of two or more cells (lines on
+ * one baseline split at gutters) whose cells fall into the same columns, with
+ * a wrapped cell's further lines joined to it. A table is one element of the
+ * page, so reading order keeps its rows in order instead of reading it column
+ * by column; two columns of running text (long cells on both sides) are not a
+ * table.
+ */
+export function detectTables(lines: Line[], em: number): { lines: Line[]; tables: Table[] } {
+  const rows = groupRows(lines.filter((l) => !l.rotated), em);
+  const tables: Table[] = [];
+  const used = new Set<Line>();
+  let cand: Candidate | undefined;
+  let lastBottom = -Infinity;
+  const close = (): void => {
+    if (cand && accept(cand)) {
+      tables.push(toTable(cand));
+      for (const l of cand.lines) used.add(l);
+    }
+    cand = undefined;
+  };
+  for (const row of rows) {
+    const top = Math.min(...row.cells.map((c) => c.box.y));
+    const gap = top - lastBottom;
+    if (cand && gap > MAX_ROW_GAP_EM * em) close();
+    if (cand) {
+      const slots = assign(row.cells, cand.columns);
+      if (slots && row.cells.length >= 2) {
+        cand.rows.push(slots);
+        cand.multiRows++;
+        cand.lines.push(...row.cells);
+        lastBottom = Math.max(...row.cells.map((c) => bottom(c.box)));
+        continue;
+      }
+      if (slots && row.cells.length === 1 && gap <= MAX_WRAP_GAP_EM * em) {
+        // A wrapped cell: its next line goes to the same column of the row above.
+        const [col, cells] = [...slots.entries()][0]!;
+        const last = cand.rows[cand.rows.length - 1]!;
+        last.set(col, [...(last.get(col) ?? []), ...cells]);
+        cand.lines.push(...row.cells);
+        lastBottom = Math.max(lastBottom, ...row.cells.map((c) => bottom(c.box)));
+        continue;
+      }
+      close();
+    }
+    if (row.cells.length >= 2) {
+      const columns = row.cells.map((c) => ({ x0: c.box.x, x1: right(c.box) }));
+      cand = { rows: [new Map(row.cells.map((c, i) => [i, [c]]))], columns, lines: [...row.cells], multiRows: 1 };
+    }
+    lastBottom = Math.max(...row.cells.map((c) => bottom(c.box)));
+  }
+  close();
+  return { lines: lines.filter((l) => !used.has(l)), tables };
+}
+
+function groupRows(lines: Line[], em: number): Row[] {
+  const sorted = [...lines].sort((a, b) => a.baseline - b.baseline);
+  const rows: Row[] = [];
+  for (const l of sorted) {
+    const row = rows[rows.length - 1];
+    if (row && l.baseline - row.baseline <= 0.3 * em) row.cells.push(l);
+    else rows.push({ baseline: l.baseline, cells: [l] });
+  }
+  for (const r of rows) r.cells.sort((a, b) => a.box.x - b.box.x);
+  return rows;
+}
+
+/**
+ * Cells -> column index, widening the columns as cells land in them; undefined
+ * when a cell straddles two columns or two cells share one (the row is not of
+ * this table). A cell clear of every column opens a new one.
+ */
+function assign(cells: Line[], columns: Column[]): Map<number, Line[]> | undefined {
+  const out = new Map<number, Line[]>();
+  const added: Column[] = [];
+  for (const c of cells) {
+    const hits = columns.map((col, i) => ({ col, i })).filter(({ col }) => Math.min(col.x1, right(c.box)) - Math.max(col.x0, c.box.x) > 0);
+    if (hits.length > 1) return undefined;
+    if (hits.length === 0) {
+      added.push({ x0: c.box.x, x1: right(c.box) });
+      out.set(columns.length + added.length - 1, [c]);
+      continue;
+    }
+    const i = hits[0]!.i;
+    if (out.has(i)) return undefined;
+    out.set(i, [c]);
+  }
+  // Commit: widen hit columns, keep new ones (a table may gain an empty-headed column).
+  for (const [i, [c]] of out) {
+    if (i < columns.length) {
+      columns[i]!.x0 = Math.min(columns[i]!.x0, c!.box.x);
+      columns[i]!.x1 = Math.max(columns[i]!.x1, right(c!.box));
+    }
+  }
+  columns.push(...added);
+  return out;
+}
+
+function accept(c: Candidate): boolean {
+  const n = c.columns.length;
+  if (n < 2) return false;
+  if (c.multiRows < (n === 2 ? 3 : 2)) return false;
+  if (n > 2) return true;
+  const x0 = Math.min(...c.columns.map((col) => col.x0));
+  const width = Math.max(...c.columns.map((col) => col.x1)) - x0;
+  const meanWidth = (i: number): number => {
+    const ws = c.rows.flatMap((r) => (r.get(i) ?? []).map((l) => l.box.w));
+    return ws.length ? ws.reduce((a, b) => a + b, 0) / ws.length : 0;
+  };
+  return meanWidth(0) < NARROW_COLUMN_SHARE * width || meanWidth(1) < NARROW_COLUMN_SHARE * width;
+}
+
+function toTable(c: Candidate): Table {
+  const order = c.columns.map((col, i) => ({ i, x: col.x0 })).sort((a, b) => a.x - b.x).map((o) => o.i);
+  const rows = c.rows.map((r) => order.map((i) => joinLines((r.get(i) ?? []).sort((a, b) => a.box.y - b.box.y).map((l) => l.text))));
+  const box = c.lines.map((l) => l.box).reduce((a, b) => union(a, b));
+  return { box, rows };
+}
