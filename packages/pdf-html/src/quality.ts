@@ -30,6 +30,15 @@ export function htmlBlocks(html: string): HtmlBlock[] {
         if (cap) out.push({ page, tag: 'figcaption', text: decode(cap.text) });
         continue;
       }
+      if (tag === 'ul' || tag === 'ol' || tag === 'table') {
+        // One block per item or row, as the stage means them.
+        const parts = (el as unknown as { querySelectorAll(s: string): Array<{ text: string; querySelectorAll(s: string): Array<{ text: string }> }> }).querySelectorAll(tag === 'table' ? 'tr' : 'li');
+        for (const part of parts) {
+          const text = tag === 'table' ? part.querySelectorAll('td').map((c) => c.text).join(' ') : part.text;
+          out.push({ page, tag: tag === 'table' ? 'tr' : 'li', text: decode(text) });
+        }
+        continue;
+      }
       const role = (el as unknown as { getAttribute(n: string): string | undefined }).getAttribute('data-role');
       out.push({ page, tag, role: role ?? undefined, text: decode((el as unknown as { text: string }).text) });
     }
@@ -44,10 +53,13 @@ function decode(s: string): string {
 const norm = (s: string): string => s.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
 const words = (s: string): string[] => norm(s).match(/[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu) ?? [];
 
+const FURNITURE = new Set(['header', 'footer', 'page-number']);
+const isFurniture = (b: HtmlBlock): boolean => b.role !== undefined && FURNITURE.has(b.role);
+
 /** Share of truth furniture lines we marked, and share of truth body paragraphs we marked as furniture. */
 export function furnitureScores(blocks: HtmlBlock[], truth: TruthLike): { marked: number; wrongBody: number } {
   const ours = new Map<number, string[]>();
-  for (const b of blocks) if (b.role) ours.set(b.page, [...(ours.get(b.page) ?? []), norm(b.text)]);
+  for (const b of blocks) if (isFurniture(b)) ours.set(b.page, [...(ours.get(b.page) ?? []), norm(b.text)]);
   const found = truth.furniture.filter((f) => (ours.get(f.page) ?? []).some((t) => t === norm(f.text) || t.includes(norm(f.text)))).length;
   const body = truth.blocks.filter((b) => b.kind === 'body');
   const wrong = body.filter((b) => (ours.get(b.page) ?? []).some((t) => t.length > 0 && norm(b.text).includes(t) && t.split(' ').length >= 3)).length;
@@ -61,7 +73,7 @@ export function wordF1(blocks: HtmlBlock[], truth: TruthLike): number {
     for (const w of ws) m.set(w, (m.get(w) ?? 0) + 1);
     return m;
   };
-  const ours = count(blocks.filter((b) => !b.role).flatMap((b) => words(b.text)));
+  const ours = count(blocks.filter((b) => !isFurniture(b)).flatMap((b) => words(b.text)));
   const gold = count(truth.blocks.map((b) => b.text).flatMap(words));
   let tp = 0;
   let nOurs = 0;

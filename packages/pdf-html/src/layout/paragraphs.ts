@@ -44,7 +44,8 @@ function sameStyle(a: FontStyle, b: FontStyle): boolean {
 function continues(block: TextBlock, line: Line): boolean {
   const prev = block.lines[block.lines.length - 1]!;
   const em = Math.max(prev.font.size, line.font.size);
-  if (isCaption(line.text)) return false;
+  // "Figure 3" opening a line starts a caption, unless the line above runs on into it ("... as shown in / Figure 3.").
+  if (isCaption(line.text) && !/[\p{L},]$/u.test(prev.text)) return false;
   // A caption's bold label line ("Figure 2 Title") runs on into its regular-weight text.
   const captionBody = isCaption(block.lines[0]!.text) && Math.abs(block.font.size - line.font.size) <= 0.12 * em;
   if (!captionBody && !sameStyle(block.font, line.font)) return false;

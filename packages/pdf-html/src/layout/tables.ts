@@ -1,3 +1,4 @@
+import { listMarker } from './lists.js';
 import { joinLines } from './text.js';
 import { type Box, type Line, bottom, right, union } from './types.js';
 
@@ -13,6 +14,9 @@ const MAX_ROW_GAP_EM = 1.6;
 const MAX_WRAP_GAP_EM = 0.6;
 /** Two-column candidates: one column's cells must be narrower than this share of the table (two text columns are not a table). */
 const NARROW_COLUMN_SHARE = 0.3;
+
+const MATH_CELL = /^(?:[=+−×÷→←↔<>≤≥≈∼∝∑∏∫∂±·()\s-]+|\p{L}|\p{L}\s*=)$/u;
+const TICKS = /^-?\d+(?:\.\d+)?(?:\s+-?\d+(?:\.\d+)?){2,}$/;
 
 interface Row {
   baseline: number;
@@ -132,7 +136,22 @@ function assign(cells: Line[], columns: Column[]): Map<number, Line[]> | undefin
 function accept(c: Candidate): boolean {
   const n = c.columns.length;
   if (n < 2) return false;
-  if (c.multiRows < (n === 2 ? 3 : 2)) return false;
+  // Two aligned rows are as often a display equation as a table.
+  if (c.multiRows < 3) return false;
+  const cells = c.rows.map((r) => c.columns.map((_, i) => (r.get(i) ?? []).map((l) => l.text).join(' ').trim()));
+  const filled = cells.flat().filter((t) => t.length > 0);
+  // Display math set as stacked pieces (fractions, limits, matrices): sparse grids of one-letter cells.
+  if (filled.length < 0.6 * cells.length * n) return false;
+  if (filled.reduce((a, t) => a + t.length, 0) / filled.length < 3) return false;
+  // A table of contents: dot leaders to the page numbers; the contents filter wants it as lines.
+  if (cells.filter((r) => r.some((t) => /(?:\.\s?){5,}/.test(t))).length >= cells.length / 2) return false;
+  // Bullets or item numbers down the first column: a list.
+  if (cells.filter((r) => r[0]!.length === 1 || listMarker(`${r[0]} item`)).length >= 0.8 * cells.length) return false;
+  // Display math (operators and lone letters as cells) and plot axes (runs of tick values) are not tables.
+  if (filled.filter((t) => MATH_CELL.test(t) || TICKS.test(t)).length >= 0.25 * filled.length) return false;
+  // Equations: "=" in most rows, or equation numbers down the last column.
+  if (cells.filter((r) => r.some((t) => t.includes('='))).length >= 0.4 * cells.length) return false;
+  if (cells.filter((r) => /^\(\d+(?:\.\d+)*\)$/.test(r[n - 1]!)).length >= 0.5 * cells.length) return false;
   if (n > 2) return true;
   const x0 = Math.min(...c.columns.map((col) => col.x0));
   const width = Math.max(...c.columns.map((col) => col.x1)) - x0;
@@ -140,7 +159,10 @@ function accept(c: Candidate): boolean {
     const ws = c.rows.flatMap((r) => (r.get(i) ?? []).map((l) => l.box.w));
     return ws.length ? ws.reduce((a, b) => a + b, 0) / ws.length : 0;
   };
-  return meanWidth(0) < NARROW_COLUMN_SHARE * width || meanWidth(1) < NARROW_COLUMN_SHARE * width;
+  const [a, b] = [meanWidth(0), meanWidth(1)];
+  // Two columns alike (running text, or a list set in two columns) read column by column, not as rows.
+  if (Math.min(a, b) > 0.5 * Math.max(a, b)) return false;
+  return Math.min(a, b) < NARROW_COLUMN_SHARE * width;
 }
 
 function toTable(c: Candidate): Table {
