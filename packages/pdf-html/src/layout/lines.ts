@@ -65,6 +65,7 @@ export function buildLines(runs: TextRun[]): Line[] {
       target.bottom = bot;
     }
   }
+  attachScripts(clusters);
   const gutters = PageGutters.of(sorted);
   const pieces: TextRun[][] = [];
   for (const c of clusters) {
@@ -82,6 +83,31 @@ export function buildLines(runs: TextRun[]): Line[] {
   }
   for (const piece of stitch(pieces, gutters)) lines.push(makeLine(piece));
   return lines;
+}
+
+/**
+ * A superscript or subscript sorted ahead of its line (its baseline is
+ * higher) may have opened a cluster of its own: a cluster of smaller type that
+ * touches a cluster of larger type and overlaps it vertically joins it, so
+ * "genes¹" stays one line and the note call stays with its word.
+ */
+function attachScripts(clusters: Cluster[]): void {
+  for (let i = 0; i < clusters.length; i++) {
+    const c = clusters[i]!;
+    if (!c.runs.length) continue;
+    for (let k = Math.max(0, i - LOOKBACK); k < Math.min(clusters.length, i + LOOKBACK); k++) {
+      const d = clusters[k]!;
+      if (d === c || !d.runs.length || c.size > 0.85 * d.size) continue;
+      const touching = Math.max(c.left - d.right, d.left - c.right) <= 0.3 * d.size;
+      if (!touching || overlap(c.top, c.bottom, d.top, d.bottom) <= 0) continue;
+      d.runs.push(...c.runs);
+      d.left = Math.min(d.left, c.left);
+      d.right = Math.max(d.right, c.right);
+      c.runs = [];
+      break;
+    }
+  }
+  for (let i = clusters.length - 1; i >= 0; i--) if (!clusters[i]!.runs.length) clusters.splice(i, 1);
 }
 
 const em = (a: TextRun, b: TextRun): number => Math.max(a.font.size, b.font.size);
@@ -121,6 +147,7 @@ function stitch(pieces: TextRun[][], gutters: PageGutters): TextRun[][] {
     while (j < byBase.length && base(byBase[j]!) - base(byBase[i]!) <= 0.2 * byBase[i]![0]!.font.size) j++;
     const band = byBase.slice(i, j).sort((a, b) => a[0]!.box.x - b[0]!.box.x);
     i = j;
+    const justified = band.length > 1 && isJustified(band, byBase);
     let current = band[0]!;
     for (const piece of band.slice(1)) {
       const last = current[current.length - 1]!;
@@ -128,7 +155,9 @@ function stitch(pieces: TextRun[][], gutters: PageGutters): TextRun[][] {
       const gap = first.box.x - right(last.box);
       const top = Math.min(last.box.y, first.box.y);
       const bot = Math.max(bottom(last.box), bottom(first.box));
-      if (gap >= 0 && joinable(last, first, gap) && !gutters.isGutter(right(last.box), first.box.x, top, bot, em(last, first))) {
+      const size = em(last, first);
+      const stretched = justified && gap <= WIDE_GAP_EM * size && Math.abs(last.font.size - first.font.size) <= 0.12 * size;
+      if (gap >= 0 && (joinable(last, first, gap) || stretched) && !gutters.isGutter(right(last.box), first.box.x, top, bot, size)) {
         current = [...current, ...piece];
         continue;
       }
@@ -138,6 +167,23 @@ function stitch(pieces: TextRun[][], gutters: PageGutters): TextRun[][] {
     out.push(current);
   }
   return out;
+}
+
+/**
+ * A justified line stretched by a long unbreakable word below it (a URL) can
+ * leave gaps of two or three ems: the band is one line when, taken whole, it
+ * spans exactly the measure of a line just above or below it.
+ */
+function isJustified(band: TextRun[][], all: TextRun[][]): boolean {
+  const x0 = band[0]![0]!.box.x;
+  const last = band[band.length - 1]!;
+  const x1 = right(last[last.length - 1]!.box);
+  const baseline = band[0]![0]!.baseline;
+  const size = band[0]![0]!.font.size;
+  return all.some((p) => {
+    if (band.includes(p) || Math.abs(p[0]!.baseline - baseline) > 2.5 * size) return false;
+    return Math.abs(p[0]!.box.x - x0) <= 1.5 && Math.abs(right(p[p.length - 1]!.box) - x1) <= 1.5;
+  });
 }
 
 /** Fake bold and shadows draw the same text twice, a hair apart: keep one copy. */

@@ -1,5 +1,6 @@
 import { isCaption } from './captions.js';
 import { splitFootnotes } from './footnotes.js';
+import { listMarker } from './lists.js';
 import { leadingLabel } from './marks.js';
 import { splitMargin } from './margins.js';
 import { buildParagraphs, type TextBlock } from './paragraphs.js';
@@ -53,7 +54,8 @@ export function pageEm(lines: Line[]): number {
 }
 
 const endsOpen = (text: string): boolean => !/[.!?:;]["'”’)\]]*$/.test(text);
-export const startsLower = (text: string): boolean => /^\p{Ll}/u.test(text);
+/** Text that can only be the rest of a sentence: lower case, or a number or bracket after an open line ("... Culver / 1971; Horn ..."). */
+export const startsLower = (text: string): boolean => /^\p{Ll}/u.test(text) || (/^[\p{N}(\[]/u.test(text) && !listMarker(text));
 
 /** Could `g` go on in `f`? It ends mid-sentence on a full line, in the same size of type. */
 export function continuesInto(g: TextFlow, f: TextFlow): boolean {
