@@ -7,4 +7,5 @@ export type { Box, FontStyle, Line, PageLayout, PlacedImage, TextRun, FurnitureR
 export { openPdf, PDFJS_ASSETS } from './pdfjs/document.js';
 export { readPage, imageObject } from './pdfjs/page.js';
 export { toRawImage } from './pdfjs/pixels.js';
+export { orderScores, htmlScoredText, truthText, scoreTokens, type OrderScores, type Prf } from './order-score.js';
 export { htmlBlocks, furnitureScores, wordF1, paragraphOrder, type HtmlBlock, type TruthLike } from './quality.js';

@@ -4,6 +4,7 @@ import * as minhash from './minhash.js';
 import * as dedupJoin from './dedup-join.js';
 import * as pmcOa from './pmc-oa.js';
 import * as pdfHtml from './pdf-html.js';
+import * as layout from './layout.js';
 import * as filters from './filters.js';
 import * as loader from './loader.js';
 import * as shards from './shards.js';
@@ -20,6 +21,7 @@ export const MODULES: Record<string, CaseModule> = {
   'dedup-join': dedupJoin,
   'pmc-oa': pmcOa,
   'pdf-html': pdfHtml,
+  layout,
   loader,
   shards,
   pipeline,

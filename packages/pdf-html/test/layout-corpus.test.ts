@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseCorpusConfig } from '@mtb/core';
+import { orderScores, pdfToHtml } from '../src/index.js';
+
+/**
+ * The layout corpus (../shared/corpus/layout: ten real documents whose source
+ * gives the reading order) scored as score.py scores it. Scores are
+ * deterministic, so each document has a floor: 8-gram F1 (reading order) and
+ * word recall with furniture left out (lost body words). The floors sit just
+ * under what the stage measured when they were set; `npm run bench -- layout`
+ * prints the figures beside poppler's. Converting all ten takes about 20 s on
+ * one core.
+ */
+const LAYOUT = resolve(process.cwd(), '../shared/corpus/layout');
+
+const FLOORS: Record<string, { gram8: number; recall: number }> = {
+  'bb511-ion-transport': { gram8: 0.78, recall: 0.98 },
+  'cdl-lab-manual': { gram8: 0.91, recall: 0.99 },
+  'docling-amt-handbook': { gram8: 0.93, recall: 0.99 },
+  'docling-redp5110': { gram8: 0.86, recall: 0.99 },
+  'ma32009-math-biology': { gram8: 0.52, recall: 0.96 },
+  'palm-lab-manual': { gram8: 0.92, recall: 0.99 },
+  'primer-ecology-ch9': { gram8: 0.77, recall: 0.99 },
+  'ubco-ecology-guide': { gram8: 0.87, recall: 0.99 },
+  'wtfgenes-preprint': { gram8: 0.59, recall: 0.98 },
+  'wtfgenes-supplement': { gram8: 0.58, recall: 0.92 },
+};
+
+const present = existsSync(join(LAYOUT, 'score.py'));
+const describeLayout = present ? describe : describe.skip;
+
+describeLayout('layout corpus (../shared/corpus/layout): reading order against source-derived truth', () => {
+  const work = mkdtempSync(join(tmpdir(), 'pdf-html-layout-'));
+  const config = parseCorpusConfig({});
+  const htmls = new Map<string, string>();
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it.each(Object.keys(FLOORS))('%s: 8-gram F1 and word recall at their floors', async (name) => {
+    const { status, html } = await pdfToHtml(join(LAYOUT, 'pdf', `${name}.pdf`), join(work, name), { bookId: name, config });
+    expect(status.state).toBe('ok');
+    htmls.set(name, html);
+    const s = orderScores(readFileSync(join(LAYOUT, 'truth', `${name}.txt`), 'utf8'), html);
+    expect({ name, gram8: s.gram8.f1 >= FLOORS[name]!.gram8, recall: s.words.recall >= FLOORS[name]!.recall }).toEqual({ name, gram8: true, recall: true });
+  });
+
+  const python = spawnSync('python3', ['--version']).status === 0;
+  (python ? it : it.skip)('scores exactly as score.py does', async () => {
+    const name = 'docling-redp5110';
+    const file = join(work, `${name}.html`);
+    if (!htmls.has(name)) htmls.set(name, (await pdfToHtml(join(LAYOUT, 'pdf', `${name}.pdf`), join(work, name), { bookId: name, config })).html);
+    writeFileSync(file, htmls.get(name)!);
+    const py = JSON.parse(spawnSync('python3', [join(LAYOUT, 'score.py'), join(LAYOUT, 'truth', `${name}.txt`), file, '--json'], { encoding: 'utf8' }).stdout) as Record<string, number[] | number>;
+    const ts = orderScores(readFileSync(join(LAYOUT, 'truth', `${name}.txt`), 'utf8'), htmls.get(name)!);
+    expect(ts.candidateWords).toBe(py.candidate_words);
+    expect(ts.gram8.f1).toBeCloseTo((py['8gram'] as number[])[2]!, 10);
+    expect(ts.words.recall).toBeCloseTo((py.words as number[])[1]!, 10);
+  });
+});

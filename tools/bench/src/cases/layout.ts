@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCorpusConfig } from '@mtb/core';
+import { orderScores, pdfToHtml } from '@mtb/pdf-html';
+import type { BenchCase } from '../types.js';
+import { bareParse } from './pdf-html.js';
+
+/**
+ * Reading order and document structure (issue 18) on the layout corpus
+ * (../shared/corpus/layout: ten real documents, their truth derived from their
+ * own LaTeX/Markdown source): per document our 8-gram F1 (the reading-order
+ * figure) and word recall with furniture left out (lost body words), beside
+ * poppler's pdftotext figures from the corpus README and the target (the
+ * better pdftotext figure + 0.03, capped at 0.97). Speed as whole processes:
+ * a fresh process running the stage over all ten documents against a fresh
+ * process running the bare pdf.js parse of the same files (target <= 1.3x,
+ * wall and CPU), with the stage's peak RSS.
+ */
+const LAYOUT = resolve(process.cwd(), '../shared/corpus/layout');
+
+interface Poppler {
+  plain: number;
+  raw: number;
+}
+
+/** The "Poppler baseline" table of the corpus README: `| name | 0.832 (0.986) | 0.813 (0.976) |`. */
+function popplerTable(): Map<string, Poppler> {
+  const rows = new Map<string, Poppler>();
+  const readme = readFileSync(join(LAYOUT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Poppler baseline'));
+  for (const line of section.split('\n')) {
+    const m = /^\|\s*([\w-]+)\s*\|\s*([\d.]+)\s*\([\d.]+\)\s*\|\s*([\d.]+)\s*\([\d.]+\)\s*\|/.exec(line);
+    if (m) rows.set(m[1]!, { plain: Number(m[2]), raw: Number(m[3]) });
+  }
+  return rows;
+}
+
+interface ChildRun {
+  wallMs: number;
+  cpuMs: number;
+  peakRssMb: number;
+  pages: number;
+}
+
+/** One fresh process over all the documents: `stage` (pdfToHtml, layout included) or `bare` (the pdf.js parse alone). */
+function runChild(mode: 'stage' | 'bare', pdfs: string[]): Promise<ChildRun> {
+  return new Promise((resolveRun, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--layout-child', mode, ...pdfs], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`layout ${mode} child exited ${code}`));
+      const r = JSON.parse(out) as Omit<ChildRun, 'wallMs'>;
+      resolveRun({ ...r, wallMs: performance.now() - t0 });
+    });
+  });
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
+  if (!existsSync(join(LAYOUT, 'pdf'))) return [];
+  const names = readdirSync(join(LAYOUT, 'pdf')).filter((f) => f.endsWith('.pdf')).map((f) => f.slice(0, -4)).sort();
+  const pdfs = names.map((n) => join(LAYOUT, 'pdf', `${n}.pdf`));
+  const stage: ChildRun[] = [];
+  const bare: ChildRun[] = [];
+  const work = { unit: 'pages', amount: 0 };
+  return [
+    {
+      name: 'layout corpus',
+      description: `${names.length} documents of ../shared/corpus/layout: 8-gram F1 and word recall beside pdftotext; stage vs bare pdf.js parse as whole processes`,
+      work,
+      repetitions: opts.quick ? 1 : 3,
+      // Each run is a fresh process: there is no JIT to warm.
+      warmup: false,
+      ours: async () => {
+        stage.push(await runChild('stage', pdfs));
+        work.amount = stage[0]!.pages;
+      },
+      baseline: { name: 'bare pdf.js parse (process)', run: async () => void bare.push(await runChild('bare', pdfs)) },
+      extras: async () => {
+        const poppler = popplerTable();
+        const config = parseCorpusConfig({});
+        const dir = mkdtempSync(join(tmpdir(), 'bench-layout-'));
+        const out: Record<string, number | string> = {};
+        const f1s: number[] = [];
+        let met = 0;
+        try {
+          for (const name of names) {
+            const { html, status } = await pdfToHtml(join(LAYOUT, 'pdf', `${name}.pdf`), join(dir, name), { bookId: name, config });
+            if (status.state !== 'ok') throw new Error(`${name}: ${status.error?.message}`);
+            const s = orderScores(readFileSync(join(LAYOUT, 'truth', `${name}.txt`), 'utf8'), html);
+            const p = poppler.get(name);
+            const target = p ? Math.min(0.97, Math.max(p.plain, p.raw) + 0.03) : undefined;
+            if (target !== undefined && s.gram8.f1 >= target) met++;
+            f1s.push(s.gram8.f1);
+            out[name] =
+              `8-gram F1 ${s.gram8.f1.toFixed(3)} (pdftotext ${p ? `${p.plain.toFixed(3)} / -raw ${p.raw.toFixed(3)}` : '?'}; target ${target?.toFixed(3) ?? '?'})` +
+              `, word recall ${s.words.recall.toFixed(3)} (target 0.98)`;
+          }
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+        const popMean = names.reduce((a, n) => a + Math.max(poppler.get(n)?.plain ?? 0, poppler.get(n)?.raw ?? 0), 0) / names.length;
+        out['mean 8-gram F1'] = `${(f1s.reduce((a, b) => a + b, 0) / f1s.length).toFixed(3)} (pdftotext best-of-two ${popMean.toFixed(3)}; target 0.85)`;
+        out['documents at target'] = `${met} of ${names.length}`;
+        out['wall ratio stage/bare (median)'] = Number((median(stage.map((r) => r.wallMs)) / median(bare.map((r) => r.wallMs))).toFixed(2));
+        out['cpu ratio stage/bare (median)'] = Number((median(stage.map((r) => r.cpuMs)) / median(bare.map((r) => r.cpuMs))).toFixed(2));
+        out['peak RSS MB stage / bare'] = `${Math.round(Math.max(...stage.map((r) => r.peakRssMb)))} / ${Math.round(Math.max(...bare.map((r) => r.peakRssMb)))}`;
+        return out;
+      },
+    },
+  ];
+}
+
+if (process.argv[2] === '--layout-child') {
+  const [mode, ...files] = process.argv.slice(3);
+  let pages = 0;
+  if (mode === 'stage') {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-layout-child-'));
+    const config = parseCorpusConfig({});
+    for (const f of files) {
+      const r = await pdfToHtml(f, join(dir, String(pages)), { bookId: 'bench', config });
+      pages += r.status.counts.pages ?? 0;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  } else {
+    for (const f of files) pages += await bareParse(new Uint8Array(readFileSync(f)));
+  }
+  // Since the process started: module loading is part of what a stage costs.
+  const c = process.cpuUsage();
+  const result = { cpuMs: (c.user + c.system) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024, pages };
+  process.stdout.write(JSON.stringify(result));
+}
