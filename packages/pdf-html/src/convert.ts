@@ -9,6 +9,7 @@ import { renderBookHtml } from './html.js';
 import { skipByDraw, skipBySize, type SkipReason } from './image-policy.js';
 import { assembleBook } from './layout/book.js';
 import { buildLines } from './layout/lines.js';
+import { taggedLayout } from './layout/tagged.js';
 import { normalizeText } from './layout/text.js';
 import type { PageLayout, PlacedImage } from './layout/types.js';
 import { openPdf } from './pdfjs/document.js';
@@ -89,6 +90,8 @@ export async function pdfToHtml(pdfPath: string, outDir: string, opts: PdfToHtml
       throw new BookError('too-large', `${pdfPath} has ${total} pages, more than maxPages (${config.maxPages}) in corpus.json: raise the limit if this is really one book`);
     }
     counts.add('pages', total);
+    // Tagged PDFs (MarkInfo /Marked): each page's structure tree is read, and used where it is consistent.
+    const tagged = (await doc.getMarkInfo().catch(() => null))?.Marked === true;
     const seen = new Set<string>();
     const layouts: PageLayout[] = [];
     for (let n = 1; n <= total; n++) {
@@ -96,9 +99,11 @@ export async function pdfToHtml(pdfPath: string, outDir: string, opts: PdfToHtml
       let page: PDFPageProxy | undefined;
       try {
         page = await deadline.race(doc.getPage(n), `page ${n}`);
-        const content = await deadline.race(readPage(page, normalizeText), `page ${n}`);
+        const content = await deadline.race(readPage(page, normalizeText, { tagged }), `page ${n}`);
         const images = await extractImages(page, n, content, { config, seen, counts, pending, inFlight, imagesDir, deadline });
-        layouts.push({ page: n, width: content.width, height: content.height, lines: buildLines(content.runs), images });
+        const structure = content.structure ? taggedLayout(content.runs, content.structure) : undefined;
+        if (content.structure) counts.add(structure ? 'pages.tagged-order' : 'pages.tagged-ignored');
+        layouts.push({ page: n, width: content.width, height: content.height, lines: buildLines(content.runs), images, ...structure });
       } catch (err) {
         if (err instanceof BookError) throw err;
         counts.add('pages.failed');

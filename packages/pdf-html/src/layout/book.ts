@@ -3,7 +3,7 @@ import { detectFurniture } from './furniture.js';
 import { headingLevel, headingScale, type StyledText } from './headings.js';
 import { continuesList, listMarker, type ListMarker, type ListType } from './lists.js';
 import { markerLabels, plainText, resolveMarkers } from './marks.js';
-import { continuesInto, joinFlows, pageFlow, type Flow, type NoteRole, type PageFlow, type TextFlow } from './page-flow.js';
+import { continuesInto, isBody, isCaptionFlow, joinFlows, pageFlow, type NoteRole, type PageFlow, type TextFlow } from './page-flow.js';
 import { Vocabulary } from './text.js';
 import type { FurnitureRole, Line, PageLayout, PlacedImage } from './types.js';
 
@@ -28,7 +28,6 @@ export interface BookPage {
  * and captions at the top of the second page stay where they are).
  */
 function mergeAcrossPages(flows: PageFlow[], vocab: Vocabulary): void {
-  const isBody = (f: Flow): f is TextFlow => f.kind === 'text' && !f.role && !f.rotated && !isCaption(f.text);
   for (let i = 0; i + 1 < flows.length; i++) {
     const last = [...flows[i]!.flow].reverse().find(isBody);
     const next = flows[i + 1]!.flow.findIndex(isBody);
@@ -90,7 +89,7 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
     const captionIdx: number[] = [];
     const imageIdx: number[] = [];
     pf.flow.forEach((f, i) => {
-      if (f.kind === 'text' && !f.role && isCaption(f.text)) captionIdx.push(i);
+      if (f.kind === 'text' && !f.role && isCaptionFlow(f)) captionIdx.push(i);
       if (f.kind === 'image') imageIdx.push(i);
     });
     const boxOf = (i: number): Line['box'] => {
@@ -125,12 +124,12 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
         nodes.push({ kind: 'paragraph', text, role: f.role });
         return;
       }
-      if (isCaption(text)) {
+      if (f.caption || isCaption(text)) {
         list = undefined;
         nodes.push({ kind: 'paragraph', text, role: 'caption' });
         return;
       }
-      const level = f.rotated ? undefined : headingLevel(styled(f), scale);
+      const level = f.rotated || f.figureText ? undefined : (f.heading ?? headingLevel(styled(f), scale));
       const marker = level || f.rotated ? undefined : listMarker(text);
       if (marker) {
         if (list && continuesList(list.marker, marker)) {

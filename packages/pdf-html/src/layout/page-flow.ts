@@ -1,4 +1,5 @@
 import { isCaption } from './captions.js';
+import { isPageNumber } from './furniture.js';
 import { splitFootnotes } from './footnotes.js';
 import { listMarker } from './lists.js';
 import { leadingLabel } from './marks.js';
@@ -6,6 +7,7 @@ import { splitMargin } from './margins.js';
 import { buildParagraphs, type TextBlock } from './paragraphs.js';
 import { readingOrder } from './reading-order.js';
 import { detectTables, type Table } from './tables.js';
+import { taggedFlow } from './tagged-flow.js';
 import { joinLines, type Vocabulary } from './text.js';
 import { type FurnitureRole, type Line, type PageLayout, type PlacedImage, bottom } from './types.js';
 
@@ -20,7 +22,14 @@ export interface TextFlow {
   label?: string;
   /** Rotated margin text: never a heading, never joined. */
   rotated?: boolean;
+  /** Tagged PDFs: the structure tree's word on what the block is. */
+  heading?: 1 | 2 | 3;
+  caption?: boolean;
+  /** Text drawn over a figure (labels): follows its image, never joined with body text. */
+  figureText?: boolean;
 }
+
+export const isCaptionFlow = (f: TextFlow): boolean => !!f.caption || isCaption(f.text);
 
 export type Flow = TextFlow | { kind: 'image'; image: PlacedImage } | { kind: 'table'; table: Table };
 
@@ -73,7 +82,7 @@ export function joinFlows(g: TextFlow, f: TextFlow, vocab: Vocabulary): void {
 }
 
 /** Body text a paragraph can run on into, past figures, captions and notes. */
-const isBody = (f: Flow): f is TextFlow => f.kind === 'text' && !f.role && !f.rotated && !isCaption(f.text);
+export const isBody = (f: Flow): f is TextFlow => f.kind === 'text' && !f.role && !f.rotated && !f.figureText && !isCaptionFlow(f);
 
 /**
  * A paragraph broken by a column end or by a figure placed inside it is one
@@ -119,8 +128,26 @@ export function pageFlow(p: PageLayout, roleOf: Map<number, FurnitureRole>, voca
     else if (line.box.y < p.height / 2) head.push({ line, role });
     else foot.push({ line, role });
   });
+  if (p.tagged) {
+    // The tree's artifacts are pagination and decoration by the document's own word.
+    const known = new Set([...head, ...foot].map(({ line }) => line.text));
+    for (const line of p.artifacts ?? []) {
+      if (known.has(line.text)) continue;
+      const role: FurnitureRole = isPageNumber(line.text) ? 'page-number' : line.box.y < p.height / 2 ? 'header' : 'footer';
+      (line.box.y < p.height / 2 ? head : foot).push({ line, role });
+    }
+  }
   head.sort((a, b) => a.line.box.y - b.line.box.y || a.line.box.x - b.line.box.x);
   foot.sort((a, b) => a.line.box.y - b.line.box.y || a.line.box.x - b.line.box.x);
+  if (p.tagged) {
+    // A line the tree tags as content but that repeats as a running head stays furniture.
+    const furniture = new Set([...head, ...foot].map(({ line }) => `${line.text}|${Math.round(line.box.x)}|${Math.round(line.box.y)}`));
+    const blocks = p.tagged
+      .map((b) => ({ ...b, lines: b.lines.filter((l) => !furniture.has(`${l.text}|${Math.round(l.box.x)}|${Math.round(l.box.y)}`)) }))
+      .filter((b) => b.lines.length || b.kind === 'figure');
+    const flow = taggedFlow(blocks, p.images, vocab);
+    return { page: p.page, height: p.height, head, foot, flow };
+  }
 
   const { main: columnLines, margin } = splitMargin(body);
   const em = pageEm(columnLines);

@@ -12,6 +12,8 @@ export interface Table {
 const MAX_ROW_GAP_EM = 1.6;
 /** A wrapped cell's next line sits at most this many ems below. */
 const MAX_WRAP_GAP_EM = 0.6;
+/** A line this many ems clear of the table's columns is beside the table, not in it. */
+const FOREIGN_EM = 2;
 /** Two-column candidates: one column's cells must be narrower than this share of the table (two text columns are not a table). */
 const NARROW_COLUMN_SHARE = 0.3;
 
@@ -61,21 +63,25 @@ export function detectTables(lines: Line[], em: number): { lines: Line[]; tables
     const gap = top - lastBottom;
     if (cand && gap > MAX_ROW_GAP_EM * em) close();
     if (cand) {
-      const slots = assign(row.cells, cand.columns);
-      if (slots && row.cells.length >= 2) {
+      // Text beside the table (the other column of the page, a caption) shares its baselines but not its columns.
+      const x0 = Math.min(...cand.columns.map((c) => c.x0)) - FOREIGN_EM * em;
+      const x1 = Math.max(...cand.columns.map((c) => c.x1)) + FOREIGN_EM * em;
+      const cells = row.cells.filter((c) => right(c.box) > x0 && c.box.x < x1);
+      const slots = cells.length ? assign(cells, cand.columns) : undefined;
+      if (slots && cells.length >= 2) {
         cand.rows.push(slots);
         cand.multiRows++;
-        cand.lines.push(...row.cells);
-        lastBottom = Math.max(...row.cells.map((c) => bottom(c.box)));
+        cand.lines.push(...cells);
+        lastBottom = Math.max(...cells.map((c) => bottom(c.box)));
         continue;
       }
-      if (slots && row.cells.length === 1 && gap <= MAX_WRAP_GAP_EM * em) {
+      if (slots && cells.length === 1 && gap <= MAX_WRAP_GAP_EM * em) {
         // A wrapped cell: its next line goes to the same column of the row above.
-        const [col, cells] = [...slots.entries()][0]!;
+        const [col, own] = [...slots.entries()][0]!;
         const last = cand.rows[cand.rows.length - 1]!;
-        last.set(col, [...(last.get(col) ?? []), ...cells]);
-        cand.lines.push(...row.cells);
-        lastBottom = Math.max(lastBottom, ...row.cells.map((c) => bottom(c.box)));
+        last.set(col, [...(last.get(col) ?? []), ...own]);
+        cand.lines.push(...cells);
+        lastBottom = Math.max(lastBottom, ...cells.map((c) => bottom(c.box)));
         continue;
       }
       close();

@@ -26,6 +26,9 @@ export interface TextRun {
   font: FontStyle;
   /** Not along the page's x axis (margin banners, rotated table heads): never merged with other runs. */
   rotated?: boolean;
+  /** Tagged PDFs: the marked-content id the run is drawn in ("p12R_mc3"), or `artifact` for pagination and decoration. */
+  mcid?: string;
+  artifact?: boolean;
 }
 
 /** Runs on one baseline, no wider gap between them than a column gutter. */
@@ -49,6 +52,26 @@ export interface PlacedImage {
   height: number;
 }
 
+export type StructKind = 'paragraph' | 'heading' | 'list-item' | 'caption' | 'figure' | 'note' | 'cell';
+
+/** One block of a tagged PDF's structure tree, in the tree's order: its kind and the marked content it draws. */
+export interface StructBlock {
+  kind: StructKind;
+  mcids: string[];
+  level?: 1 | 2 | 3;
+  /** Table cells: which table of the page, row and column (0-based). */
+  cell?: { id: number; row: number; col: number };
+}
+
+/** A structure block with its text set as lines (tagged PDFs, when the tree is consistent with the page). */
+export interface TaggedBlock {
+  kind: StructKind;
+  lines: Line[];
+  box: Box;
+  level?: 1 | 2 | 3;
+  cell?: { id: number; row: number; col: number };
+}
+
 /** What one page contributes before the book-level passes (furniture, headings). */
 export interface PageLayout {
   /** 1-based. */
@@ -57,6 +80,10 @@ export interface PageLayout {
   height: number;
   lines: Line[];
   images: PlacedImage[];
+  /** Tagged PDFs: the page's blocks in logical order, when its structure tree covers its text; geometry decides otherwise. */
+  tagged?: TaggedBlock[];
+  /** Lines drawn as artifacts (pagination, decoration) in a tagged PDF: never body text. */
+  artifacts?: Line[];
 }
 
 export type FurnitureRole = 'header' | 'footer' | 'page-number';

@@ -1,6 +1,7 @@
 import { AnnotationMode, OPS, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import type { Box, TextRun } from '../layout/types.js';
+import type { Box, StructBlock, TextRun } from '../layout/types.js';
 import { collectImageDraws, multiply, unitSquareBounds, type ImageDraw, type PdfImageData } from './operators.js';
+import { structBlocks, type PdfStructNode } from './structure.js';
 import { textRuns, type FontFacts, type PdfTextItem, type PdfTextStyle } from './text.js';
 
 export interface PageContent {
@@ -8,6 +9,33 @@ export interface PageContent {
   height: number;
   runs: TextRun[];
   draws: Array<ImageDraw & { box: Box }>;
+  /** Tagged pages: the structure tree's blocks in logical order (runs carry their marked-content ids). */
+  structure?: StructBlock[];
+}
+
+export interface ReadOptions {
+  /** The document is tagged (MarkInfo /Marked): read marked content and the page's structure tree. */
+  tagged?: boolean;
+}
+
+type MarkedItem = { type?: string; id?: string; tag?: string };
+
+/** Each text item's innermost marked-content id, and whether it is drawn inside an Artifact. */
+function markItems(items: Array<PdfTextItem | MarkedItem>): PdfTextItem[] {
+  const out: PdfTextItem[] = [];
+  const stack: Array<{ id?: string; artifact: boolean }> = [];
+  for (const it of items) {
+    if ('str' in it) {
+      const top = [...stack].reverse();
+      const id = top.find((s) => s.id)?.id;
+      const artifact = stack.some((s) => s.artifact);
+      out.push(artifact ? { ...it, artifact } : id ? { ...it, mcid: id } : it);
+      continue;
+    }
+    if (it.type === 'beginMarkedContent' || it.type === 'beginMarkedContentProps') stack.push({ ...(it.id ? { id: it.id } : {}), artifact: it.tag === 'Artifact' });
+    else if (it.type === 'endMarkedContent') stack.pop();
+  }
+  return out;
 }
 
 /**
@@ -15,19 +43,21 @@ export interface PageContent {
  * it loads the page's fonts into commonObjs, where their names tell bold from
  * regular. Annotations (form widgets, stamps) are not page content.
  */
-export async function readPage(page: PDFPageProxy, normalize: (s: string) => string): Promise<PageContent> {
+export async function readPage(page: PDFPageProxy, normalize: (s: string) => string, opts: ReadOptions = {}): Promise<PageContent> {
   const viewport = page.getViewport({ scale: 1 });
   const vt = viewport.transform;
   const opList = await page.getOperatorList({ annotationMode: AnnotationMode.DISABLE });
-  const content = await page.getTextContent();
+  const content = await page.getTextContent(opts.tagged ? { includeMarkedContent: true } : undefined);
   const font = (name: string): FontFacts | undefined => (page.commonObjs.has(name) ? (page.commonObjs.get(name) as FontFacts) : undefined);
-  const items = content.items.filter((it): it is typeof it & PdfTextItem => 'str' in it);
-  const runs = textRuns(items as PdfTextItem[], content.styles as Record<string, PdfTextStyle>, vt, font, normalize);
+  const items = opts.tagged ? markItems(content.items as Array<PdfTextItem | MarkedItem>) : (content.items.filter((it) => 'str' in it) as PdfTextItem[]);
+  const runs = textRuns(items, content.styles as Record<string, PdfTextStyle>, vt, font, normalize);
+  // A broken structure tree is no reason to lose the page: geometry reads it.
+  const structure = opts.tagged ? structBlocks((await page.getStructTree().catch(() => null)) as PdfStructNode | null) : undefined;
   const draws = collectImageDraws(opList.fnArray, opList.argsArray, OPS).map((d) => {
     const b = unitSquareBounds(multiply(vt, d.matrix));
     return { ...d, box: { x: b.x0, y: b.y0, w: b.x1 - b.x0, h: b.y1 - b.y0 } };
   });
-  return { width: viewport.width, height: viewport.height, runs, draws };
+  return { width: viewport.width, height: viewport.height, runs, draws, ...(structure?.length ? { structure } : {}) };
 }
 
 /**

@@ -6,6 +6,9 @@ export interface PdfTextItem {
   transform: number[];
   width: number;
   fontName: string;
+  /** Set by readPage on tagged pages: the innermost marked content with an id, or an artifact. */
+  mcid?: string;
+  artifact?: boolean;
 }
 
 export interface PdfTextStyle {
@@ -58,12 +61,14 @@ export function textRuns(
     const uy = len ? m[1] / len : 0;
     const text = normalize(item.str);
     if (!text.trim()) continue;
+    const tag = item.artifact ? { artifact: true } : item.mcid ? { mcid: item.mcid } : {};
     if (Math.abs(uy) < 0.02 && ux > 0) {
       runs.push({
         box: { x: m[4], y: m[5] - ascent * size, w: Math.max(0, item.width), h: (ascent - descent) * size },
         baseline: m[5],
         text,
         font: { size, bold: f.bold, italic: f.italic },
+        ...tag,
       });
       continue;
     }
@@ -78,6 +83,7 @@ export function textRuns(
       text,
       font: { size, bold: f.bold, italic: f.italic },
       rotated: true,
+      ...tag,
     });
   }
   return runs;
