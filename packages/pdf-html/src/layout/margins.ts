@@ -1,5 +1,7 @@
 import { type Line, right } from './types.js';
 
+/** The main column spans at least this share of the text's width. */
+const MIN_MAIN_SHARE = 0.5;
 /** A margin column is at most this share of the main column's width. */
 const MAX_MARGIN_SHARE = 0.5;
 /** ... and holds less than this share of the main column's characters. */
@@ -55,6 +57,8 @@ export function splitMargin(lines: Line[]): { main: Line[]; margin: Line[] } {
     if (iv) iv.chars += l.text.length;
   }
   const widest = intervals.reduce((a, b) => (b.x1 - b.x0 > a.x1 - a.x0 ? b : a));
+  // A main column is most of the page's width; narrow intervals side by side are a table's columns.
+  if (widest.x1 - widest.x0 < MIN_MAIN_SHARE * (x1 - x0)) return { main: lines, margin: [] };
   const isMargin = (iv: Interval): boolean =>
     iv !== widest && iv.x1 - iv.x0 <= MAX_MARGIN_SHARE * (widest.x1 - widest.x0) && iv.chars < MAX_MARGIN_CHARS * widest.chars;
   // Only the outermost intervals can be margins: a narrow interval between two columns is a table column or a gutter note.

@@ -1,5 +1,5 @@
 import { isCaption } from './captions.js';
-import { listMarker } from './lists.js';
+import { listMarker, type ListMarker } from './lists.js';
 import { type Box, type FontStyle, type Line, bottom, overlap, right, union } from './types.js';
 
 export interface TextBlock {
@@ -41,6 +41,19 @@ function sameStyle(a: FontStyle, b: FontStyle): boolean {
   return Math.abs(a.size - b.size) <= 0.12 * Math.max(a.size, b.size) && a.bold === b.bold;
 }
 
+/**
+ * Does a line with a list marker open an item? A bullet always does; a number
+ * or letter when it stands at or left of the line above or that line ends a
+ * sentence or a lead-in (":"); a dash only after a finished line (a dash
+ * opening a line mid-sentence is punctuation).
+ */
+function opensItem(marker: ListMarker, line: Line, prev: Line, em: number): boolean {
+  const finished = /[.:;!?]$/.test(prev.text);
+  if (/^[–—-]$/.test(marker.marker)) return finished;
+  if (!marker.ordered) return true;
+  return finished || line.box.x <= prev.box.x + 0.3 * em;
+}
+
 function continues(block: TextBlock, line: Line): boolean {
   const prev = block.lines[block.lines.length - 1]!;
   const em = Math.max(prev.font.size, line.font.size);
@@ -56,7 +69,7 @@ function continues(block: TextBlock, line: Line): boolean {
   // A list marker at or left of the line above opens an item; a dash only after a finished line
   // (a dash opening a line mid-sentence is punctuation).
   const marker = listMarker(line.text);
-  if (marker && line.box.x <= prev.box.x + 0.3 * em && (!/^[–—-]$/.test(marker.marker) || /[.:;!?]$/.test(prev.text))) return false;
+  if (marker && opensItem(marker, line, prev, em)) return false;
   // Back out of an item's hanging indent: the list is over.
   if (listMarker(block.lines[0]!.text) && line.box.x < prev.box.x - 0.5 * em) return false;
   const blockLeft = Math.min(...block.lines.map((l) => l.box.x));

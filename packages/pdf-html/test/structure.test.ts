@@ -1,0 +1,158 @@
+import { assembleBook, type BookNode } from '../src/layout/book.js';
+import { detectFurniture } from '../src/layout/furniture.js';
+import { buildLines } from '../src/layout/lines.js';
+import { listMarker } from '../src/layout/lists.js';
+import { splitMargin } from '../src/layout/margins.js';
+import { detectTables } from '../src/layout/tables.js';
+import { renderBookHtml } from '../src/html.js';
+import type { Line, PageLayout, TextRun } from '../src/layout/types.js';
+import { line, run } from './fixtures.js';
+
+/** One page of a book from its runs, lines built the way the stage builds them. */
+function page(n: number, runs: TextRun[], images: PageLayout['images'] = []): PageLayout {
+  return { page: n, width: 600, height: 800, lines: buildLines(runs), images };
+}
+
+const body = (nodes: BookNode[]): BookNode[] => nodes.filter((n) => !(n.kind === 'paragraph' && (n.role === 'header' || n.role === 'footer' || n.role === 'page-number')));
+const texts = (nodes: BookNode[]): string[] =>
+  body(nodes).map((n) => (n.kind === 'figure' ? `[figure${n.caption ? `: ${n.caption}` : ''}]` : n.kind === 'list' ? `[${n.ordered ? 'ol' : 'ul'}: ${n.items.join(' | ')}]` : n.kind === 'table' ? `[table: ${n.rows.map((r) => r.join(' / ')).join(' | ')}]` : n.kind === 'paragraph' && n.role ? `${n.role}: ${n.text}` : n.text));
+
+describe('page structure before lines', () => {
+  it('never reads a line across a narrow (8 pt) gutter', () => {
+    // Two justified columns, 8 pt apart, on the same baselines: a word space and the gutter are alike.
+    const left = ['annelids serve as food for', 'many birds and fish, and', 'they aerate the soil where', 'they burrow; the class', 'is large and varied today.'];
+    const right = ['include earthworms) and', 'leech-like species that', 'feed on blood; leeches', 'were once used widely', 'in medicine for bleeding.'];
+    const runs: TextRun[] = [];
+    left.forEach((t, i) => runs.push(run(t, 40, 100 + i * 12, 10, { w: 252 })));
+    right.forEach((t, i) => runs.push(run(t, 300, 100 + i * 12, 10, { w: 252 })));
+    const lines = buildLines(runs);
+    expect(lines.map((l) => l.text).sort()).toEqual([...left, ...right].sort());
+  });
+
+  it('keeps ordinary word spaces, a section number with its heading and a justified line stretched by a URL', () => {
+    const lines = buildLines([
+      run('3.5', 40, 100, 14, { w: 20 }),
+      run('California Broad Necked Beetle', 74, 100, 14, { w: 200 }),
+      run('Image of a slug.', 40, 130, 10, { w: 200 }),
+      run('Image taken', 264, 130, 10, { w: 136 }),
+      run('by [Jason](https://www.inaturalist.org/photos/80439924), [CC BY-NC', 40, 142, 10, { w: 360 }),
+    ]);
+    expect(lines.map((l) => l.text)).toEqual(['3.5 California Broad Necked Beetle', 'Image of a slug. Image taken', 'by [Jason](https://www.inaturalist.org/photos/80439924), [CC BY-NC']);
+  });
+
+  it('does not take the first body line under a running head for furniture', () => {
+    const words = ['heart', 'lung', 'liver', 'kidney', 'brain', 'spleen', 'bone', 'skin'];
+    const pages: Array<{ page: number; height: number; lines: Line[] }> = [];
+    for (let p = 1; p <= 8; p++) {
+      const lines: Line[] = [];
+      // A running head on most pages; on page 5 the text block starts where the head would be.
+      if (p !== 5) lines.push(line('Chapter 3. Insects', 40, 40, 9, { w: 120 }));
+      const top = p === 5 ? 40 : 60;
+      for (let k = 0; k < 20; k++) lines.push(line(`The ${words[(p + k) % 8]} and the ${words[(p * 3 + k) % 8]} on line ${k}.`, 40, top + k * 12, 10, { w: 400 }));
+      pages.push({ page: p, height: 800, lines });
+    }
+    const roles = detectFurniture(pages);
+    roles.forEach((r, i) => {
+      const bodyIdx = pages[i]!.page === 5 ? [0, 1] : [1, 2];
+      for (const k of bodyIdx) expect(r.has(k)).toBe(false);
+      if (pages[i]!.page !== 5) expect(r.get(0)).toBe('header');
+    });
+  });
+
+  it('places a margin note right after the paragraph it sits beside', () => {
+    const runs: TextRun[] = [];
+    const main = ['The first paragraph of the main text runs over', 'several lines of the wide main column here.', 'The second paragraph is the one a note in the', 'margin comments on, and it has three lines', 'of text in the main column of the page.'];
+    main.forEach((t, i) => runs.push(run(t, 40, 100 + i * 12 + (i >= 2 ? 10 : 0), 10, { w: 330 })));
+    runs.push(run('NOTE: grants are', 420, 132, 8, { w: 120 }), run('discussed on Slack.', 420, 141, 8, { w: 120 }));
+    const lines = buildLines(runs);
+    expect(splitMargin(lines).margin.map((l) => l.text)).toEqual(['NOTE: grants are', 'discussed on Slack.']);
+    const [p] = assembleBook([{ page: 1, width: 600, height: 800, lines, images: [] }]);
+    expect(texts(p!.nodes)).toEqual([
+      'The first paragraph of the main text runs over several lines of the wide main column here.',
+      'The second paragraph is the one a note in the margin comments on, and it has three lines of text in the main column of the page.',
+      'note: NOTE: grants are discussed on Slack.',
+    ]);
+  });
+
+  it('moves a footnote after the paragraph that calls it and keeps the call out of the word', () => {
+    const runs: TextRun[] = [
+      run('Cheese owes its blue veins to Penicillium', 40, 100, 10, { w: 210 }),
+      run('3', 250, 96, 6, { w: 3 }),
+      run('and to time.', 256, 100, 10, { w: 60 }),
+      run('A second paragraph has nothing to note.', 40, 130, 10, { w: 300 }),
+      run('3', 40, 700, 6, { w: 3 }),
+      run('Roquefort uses Penicillium roqueforti.', 44, 703, 8, { w: 200 }),
+    ];
+    const [p] = assembleBook([page(1, runs)]);
+    expect(texts(p!.nodes)).toEqual([
+      'Cheese owes its blue veins to Penicillium and to time.',
+      'footnote: Roquefort uses Penicillium roqueforti.',
+      'A second paragraph has nothing to note.',
+    ]);
+  });
+
+  it('makes list items blocks of their own, however short, numbers kept by the list', () => {
+    const runs: TextRun[] = [
+      run('The axial skeleton includes:', 40, 100, 10, { w: 150 }),
+      run('•', 50, 112, 10, { w: 4 }), run('Humerus', 60, 112, 10, { w: 40 }),
+      run('•', 50, 124, 10, { w: 4 }), run('Sternum', 60, 124, 10, { w: 40 }),
+      run('Then, in order:', 40, 146, 10, { w: 80 }),
+      run('1.', 50, 158, 10, { w: 8 }), run('Fill the chamber with Ringer’s solution and', 64, 158, 10, { w: 300 }),
+      run('start the pump.', 64, 170, 10, { w: 80 }),
+      run('2.', 50, 182, 10, { w: 8 }), run('Mount the skin.', 64, 182, 10, { w: 80 }),
+    ];
+    const [p] = assembleBook([page(1, runs)]);
+    expect(texts(p!.nodes)).toEqual([
+      'The axial skeleton includes:',
+      '[ul: Humerus | Sternum]',
+      'Then, in order:',
+      '[ol: Fill the chamber with Ringer’s solution and start the pump. | Mount the skin.]',
+    ]);
+    expect(listMarker('(b) Constantly re-prioritizes')).toMatchObject({ ordered: true, value: 2, type: 'a' });
+    expect(listMarker('-5 °C at night')).toBeUndefined();
+    expect(renderBookHtml('b', assembleBook([page(1, runs)]))).toContain('<ul>\n<li>Humerus</li>\n<li>Sternum</li>\n</ul>');
+  });
+
+  it('reads a whitespace table row by row, not column by column', () => {
+    const rows = [
+      ['Column name', 'Data type', 'Description'],
+      ['FUNCTION_ID', 'VARCHAR(30)', 'ID of the function.'],
+      ['USER_NAME', 'VARCHAR(10)', 'Name of the user profile.'],
+      ['USAGE', 'VARCHAR(7)', 'Usage setting.'],
+    ];
+    const runs: TextRun[] = [];
+    rows.forEach((r, i) => r.forEach((c, j) => runs.push(run(c, [40, 160, 260][j]!, 100 + i * 14, 9, { w: c.length * 4.5 }))));
+    const [p] = assembleBook([page(1, runs)]);
+    expect(texts(p!.nodes)).toEqual(['[table: Column name / Data type / Description | FUNCTION_ID / VARCHAR(30) / ID of the function. | USER_NAME / VARCHAR(10) / Name of the user profile. | USAGE / VARCHAR(7) / Usage setting.]']);
+    // Two columns of running text side by side are columns, not a table.
+    const text = [0, 1, 2, 3].flatMap((i) => [line(`left column line ${i} of running text here`, 40, 100 + i * 12, 10, { w: 250 }), line(`right column line ${i} of running text too`, 310, 100 + i * 12, 10, { w: 250 })]);
+    expect(detectTables(text, 10).tables).toHaveLength(0);
+  });
+
+  it('keeps side-by-side captions apart, each in its own figure, none inside the text', () => {
+    const runs: TextRun[] = [
+      run('Bone is remodelled throughout life, during devel-', 40, 100, 10, { w: 500 }),
+      run('Figure 11.2: Compact bone.', 40, 330, 8, { w: 200 }),
+      run('Figure 11.3: Spongy bone.', 310, 330, 8, { w: 200 }),
+      run('opment and after fractures.', 40, 360, 10, { w: 200 }),
+    ];
+    const images = [
+      { box: { x: 40, y: 120, w: 240, h: 195 }, src: 'images/p1-1.jpg', width: 240, height: 195 },
+      { box: { x: 310, y: 120, w: 240, h: 195 }, src: 'images/p1-2.jpg', width: 240, height: 195 },
+    ];
+    const [p] = assembleBook([page(1, runs, images)]);
+    expect(texts(p!.nodes)).toEqual(['Bone is remodelled throughout life, during development and after fractures.', '[figure: Figure 11.2: Compact bone.]', '[figure: Figure 11.3: Spongy bone.]']);
+  });
+
+  it('rejoins a word hyphenated at a column end, and keeps the book’s own hyphenated words', () => {
+    const runs: TextRun[] = [];
+    const left = ['A long-term study followed the patients', 'of the clinic over many years, and', 'the results of the study were then', 'written up and slowly devel-'];
+    const right = ['oped into a long-', 'term plan for the clinic and its', 'staff, which the board adopted', 'after a year of discussion.'];
+    left.forEach((t, i) => runs.push(run(t, 40, 100 + i * 12, 10, { w: 250 })));
+    right.forEach((t, i) => runs.push(run(t, 310, 100 + i * 12, 10, { w: i === 0 || i === 3 ? 120 : 250 })));
+    const [p] = assembleBook([page(1, runs)]);
+    expect(texts(p!.nodes)).toEqual([
+      'A long-term study followed the patients of the clinic over many years, and the results of the study were then written up and slowly developed into a long-term plan for the clinic and its staff, which the board adopted after a year of discussion.',
+    ]);
+  });
+});
