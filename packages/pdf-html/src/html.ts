@@ -13,7 +13,8 @@ const fmt = (n: number): string => String(Math.round(n * 10) / 10);
  * <section data-page> per page; <h1..h3>, <p>, <ul>/<ol start type><li>,
  * <table><tr><td>; notes, footnotes, unlinked captions and furniture as
  * <p data-role="note|footnote|caption|header|footer|page-number">; figures with
- * their page box in points and the re-encoded image's pixel size.
+ * their page box in points, the re-encoded image's pixel size and, as `alt`, the
+ * text drawn over the image.
  * One element per line so a diff of two runs reads as a diff of content.
  */
 export function renderBookHtml(bookId: string, pages: BookPage[]): string {
@@ -37,7 +38,8 @@ export function renderBookHtml(bookId: string, pages: BookPage[]): string {
         out.push('<table>', ...n.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`), '</table>');
       } else {
         const b = n.image.box;
-        const img = `<img src="${escapeHtml(n.image.src)}" width="${n.image.width}" height="${n.image.height}">`;
+        const alt = n.alt === undefined ? '' : ` alt="${escapeHtml(n.alt)}"`;
+        const img = `<img src="${escapeHtml(n.image.src)}" width="${n.image.width}" height="${n.image.height}"${alt}>`;
         const caption = n.caption === undefined ? '' : `<figcaption>${escapeHtml(n.caption)}</figcaption>`;
         out.push(`<figure data-bbox="${fmt(b.x)},${fmt(b.y)},${fmt(b.w)},${fmt(b.h)}">${img}${caption}</figure>`);
       }

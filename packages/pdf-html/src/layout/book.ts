@@ -14,7 +14,8 @@ export type BookNode =
   /** Items without their markers: `<ol start type>` numbers them, as HTML does. */
   | { kind: 'list'; ordered: boolean; start?: number; type?: ListType; items: string[] }
   | { kind: 'table'; rows: string[][] }
-  | { kind: 'figure'; image: PlacedImage; caption?: string };
+  /** `alt`: text drawn over the image (labels), kept with it rather than in the text flow. */
+  | { kind: 'figure'; image: PlacedImage; caption?: string; alt?: string };
 
 export interface BookPage {
   page: number;
@@ -108,7 +109,7 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
         list = undefined;
         const c = captionOfImage.get(i);
         const caption = c === undefined ? undefined : textOf(pf.flow[c] as TextFlow);
-        nodes.push(caption === undefined ? { kind: 'figure', image: f.image } : { kind: 'figure', image: f.image, caption });
+        nodes.push({ kind: 'figure', image: f.image, ...(caption === undefined ? {} : { caption }), ...(f.labels ? { alt: plainText(f.labels) } : {}) });
         return;
       }
       if (f.kind === 'table') {

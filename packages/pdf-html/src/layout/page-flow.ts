@@ -31,7 +31,9 @@ export interface TextFlow {
 
 export const isCaptionFlow = (f: TextFlow): boolean => !!f.caption || isCaption(f.text);
 
-export type Flow = TextFlow | { kind: 'image'; image: PlacedImage } | { kind: 'table'; table: Table };
+/** `labels`: text drawn over the image (callouts, axis names), kept with it as its alt text rather than read as body text. */
+export type ImageFlow = { kind: 'image'; image: PlacedImage; labels?: string };
+export type Flow = TextFlow | ImageFlow | { kind: 'table'; table: Table };
 
 export interface PageFlow {
   page: number;
@@ -155,9 +157,10 @@ export function pageFlow(p: PageLayout, roleOf: Map<number, FurnitureRole>, voca
   const { lines: mainLines, tables } = detectTables(textLines, em);
 
   const background = p.images.filter((im) => im.box.w * im.box.h > BACKGROUND_SHARE * p.width * p.height);
+  const { text: flowLines, labels } = splitLabels(mainLines, p.images.filter((im) => !background.includes(im)), vocab);
   type El = { box: Line['box']; line?: Line; image?: PlacedImage; table?: Table; float?: boolean };
   const elements: El[] = [
-    ...mainLines.map((line) => ({ box: line.box, line })),
+    ...flowLines.map((line) => ({ box: line.box, line })),
     ...tables.map((table) => ({ box: table.box, table })),
     ...p.images.filter((im) => !background.includes(im)).map((image) => ({ box: image.box, image, float: true })),
   ];
@@ -175,7 +178,7 @@ export function pageFlow(p: PageLayout, roleOf: Map<number, FurnitureRole>, voca
       continue;
     }
     flush();
-    if (el.image) flow.push({ kind: 'image', image: el.image });
+    if (el.image) flow.push(labels.has(el.image) ? { kind: 'image', image: el.image, labels: labels.get(el.image)! } : { kind: 'image', image: el.image });
     else flow.push({ kind: 'table', table: el.table! });
   }
   flush();
@@ -205,6 +208,36 @@ export function pageFlow(p: PageLayout, roleOf: Map<number, FurnitureRole>, voca
     withNotes.push({ kind: 'text', block: { lines: [line], box: line.box, font: line.font }, text: line.text, rotated: true });
   }
   return { page: p.page, height: p.height, head, foot, flow: withNotes };
+}
+
+/** Labels hold few words: an image with more text over it is a background, and its text is body text. */
+const MAX_LABEL_WORDS = 40;
+
+/**
+ * Text drawn over an image (labels, callouts): short lines lying inside the
+ * image's box, set apart from body text so they neither interrupt a paragraph
+ * nor read as one. An image carrying many words, or lines as wide as itself,
+ * is a background behind body text, which stays body text.
+ */
+function splitLabels(lines: Line[], images: PlacedImage[], vocab: Vocabulary): { text: Line[]; labels: Map<PlacedImage, string> } {
+  const labels = new Map<PlacedImage, string>();
+  if (!images.length) return { text: lines, labels };
+  const inside = new Map<PlacedImage, Line[]>();
+  for (const l of lines) {
+    const cx = l.box.x + l.box.w / 2;
+    const cy = l.box.y + l.box.h / 2;
+    const im = images.find((i) => cx > i.box.x && cx < i.box.x + i.box.w && cy > i.box.y && cy < i.box.y + i.box.h && l.box.w < 0.6 * i.box.w);
+    if (im) inside.set(im, [...(inside.get(im) ?? []), l]);
+  }
+  const taken = new Set<Line>();
+  for (const [im, own] of inside) {
+    const words = own.reduce((n, l) => n + l.text.split(/\s+/).length, 0);
+    if (words > MAX_LABEL_WORDS) continue;
+    own.sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x);
+    labels.set(im, joinLines(own.map((l) => l.text), vocab));
+    for (const l of own) taken.add(l);
+  }
+  return { text: lines.filter((l) => !taken.has(l)), labels };
 }
 
 function noteFlow(block: TextBlock, role: NoteRole, vocab: Vocabulary): TextFlow {

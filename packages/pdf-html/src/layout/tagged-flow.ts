@@ -65,9 +65,10 @@ export function taggedFlow(blocks: TaggedBlock[], images: PlacedImage[], vocab: 
   blocks.forEach((b, i) => {
     const own = imagesAt.get(i) ?? [];
     if (b.kind === 'figure') {
-      flow.push(...own.map((image) => ({ kind: 'image' as const, image })));
-      // Labels drawn over the figure follow it, never inside the text around it.
-      if (b.lines.length) flow.push(text(b.lines, { figureText: true }));
+      // Text inside a Figure element is drawn over it (labels): the figure's alt text, never body text.
+      const labels = b.lines.length ? joinLines(b.lines.map((l) => l.text), vocab) : undefined;
+      if (!own.length && labels) flow.push(text(b.lines, { figureText: true }));
+      own.forEach((image, k) => flow.push(k === 0 && labels ? { kind: 'image', image, labels } : { kind: 'image', image }));
       return;
     }
     if (b.kind === 'cell' && b.cell) {
