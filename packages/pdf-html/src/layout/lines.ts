@@ -128,23 +128,28 @@ function splitsAt(prev: TextRun, run: TextRun, gutters: PageGutters): boolean {
  * alike: a justified line's stretched spaces, a section number before its
  * heading ("3.5   Leopard Slug"), a list number before its item.
  */
-function joinable(prev: TextRun, run: TextRun, gap: number): boolean {
+function joinable(prev: TextRun, run: TextRun, gap: number, sameBand = false): boolean {
   const size = em(prev, run);
   if (gap > WIDE_GAP_EM * size) return false;
-  if (Math.abs(prev.baseline - run.baseline) > 0.2 * size) return false;
+  // Between pieces of one band the band has checked the baselines (a piece may end in a subscript).
+  if (!sameBand && Math.abs(prev.baseline - run.baseline) > 0.2 * size) return false;
+  // Touching or a word space apart: one line whatever the sizes (a subscript after its letter).
+  if (gap <= SPLIT_GAP_EM * size) return true;
   if (/^(?:\d+(?:\.\d+)*\.?|[•◦▪‣–-]|\(?[a-z\d]\))$/.test(prev.text.trim())) return true;
   return gap <= JUSTIFIED_GAP_EM * size && Math.abs(prev.font.size - run.font.size) <= 0.12 * size;
 }
 
 /** Pieces of different clusters on one baseline, next to each other with no gutter between, are one line. */
 function stitch(pieces: TextRun[][], gutters: PageGutters): TextRun[][] {
-  const base = (p: TextRun[]): number => p[0]!.baseline;
+  // A piece's baseline is its largest type's, not that of a subscript it happens to start with.
+  const base = (p: TextRun[]): number => p.reduce((a, r) => (r.font.size > a.font.size ? r : a)).baseline;
   const byBase = [...pieces].sort((a, b) => base(a) - base(b));
   const out: TextRun[][] = [];
   for (let i = 0; i < byBase.length; ) {
     // One band: pieces whose baselines agree within a fifth of an em, read left to right.
     let j = i + 1;
-    while (j < byBase.length && base(byBase[j]!) - base(byBase[i]!) <= 0.2 * byBase[i]![0]!.font.size) j++;
+    const size = Math.max(...byBase[i]!.map((r) => r.font.size));
+    while (j < byBase.length && base(byBase[j]!) - base(byBase[i]!) <= 0.2 * size) j++;
     const band = byBase.slice(i, j).sort((a, b) => a[0]!.box.x - b[0]!.box.x);
     i = j;
     const justified = band.length > 1 && isJustified(band, byBase);
@@ -157,7 +162,7 @@ function stitch(pieces: TextRun[][], gutters: PageGutters): TextRun[][] {
       const bot = Math.max(bottom(last.box), bottom(first.box));
       const size = em(last, first);
       const stretched = justified && gap <= WIDE_GAP_EM * size && Math.abs(last.font.size - first.font.size) <= 0.12 * size;
-      if (gap >= 0 && (joinable(last, first, gap) || stretched) && !gutters.isGutter(right(last.box), first.box.x, top, bot, size)) {
+      if (gap > -0.1 * size && (joinable(last, first, gap, true) || stretched) && !gutters.isGutter(right(last.box), first.box.x, top, bot, size)) {
         current = [...current, ...piece];
         continue;
       }
@@ -178,7 +183,7 @@ function isJustified(band: TextRun[][], all: TextRun[][]): boolean {
   const x0 = band[0]![0]!.box.x;
   const last = band[band.length - 1]!;
   const x1 = right(last[last.length - 1]!.box);
-  const baseline = band[0]![0]!.baseline;
+  const baseline = Math.min(...band[0]!.map((r) => r.baseline));
   const size = band[0]![0]!.font.size;
   return all.some((p) => {
     if (band.includes(p) || Math.abs(p[0]!.baseline - baseline) > 2.5 * size) return false;
