@@ -17,6 +17,13 @@ interface Interval {
   chars: number;
 }
 
+/** Notes are words: a column of page numbers (a table of contents) or of figures' values is no margin. */
+function wordy(lines: Line[]): boolean {
+  const all = lines.map((l) => l.text).join(' ');
+  const letters = (all.match(/\p{L}/gu) ?? []).length;
+  return letters >= 0.5 * all.replace(/\s/g, '').length && all.split(/\s+/).length >= 2 * lines.length;
+}
+
 /**
  * Main text and margin column from the whole page's whitespace: the x
  * projection of every line splits the page into column intervals at the
@@ -60,7 +67,7 @@ export function splitMargin(lines: Line[]): { main: Line[]; margin: Line[] } {
   // A main column is most of the page's width; narrow intervals side by side are a table's columns.
   if (widest.x1 - widest.x0 < MIN_MAIN_SHARE * (x1 - x0)) return { main: lines, margin: [] };
   const isMargin = (iv: Interval): boolean =>
-    iv !== widest && iv.x1 - iv.x0 <= MAX_MARGIN_SHARE * (widest.x1 - widest.x0) && iv.chars < MAX_MARGIN_CHARS * widest.chars;
+    iv !== widest && iv.x1 - iv.x0 <= MAX_MARGIN_SHARE * (widest.x1 - widest.x0) && iv.chars < MAX_MARGIN_CHARS * widest.chars && wordy(text.filter((l) => inside(l, iv)));
   // Only the outermost intervals can be margins: a narrow interval between two columns is a table column or a gutter note.
   const margins = [intervals[0]!, intervals[intervals.length - 1]!].filter(isMargin);
   if (!margins.length) return { main: lines, margin: [] };
