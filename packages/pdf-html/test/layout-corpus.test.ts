@@ -17,13 +17,13 @@ import { orderScores, pdfToHtml } from '../src/index.js';
 const LAYOUT = resolve(process.cwd(), '../shared/corpus/layout');
 
 const FLOORS: Record<string, { gram8: number; recall: number }> = {
-  'bb511-ion-transport': { gram8: 0.78, recall: 0.98 },
+  'bb511-ion-transport': { gram8: 0.80, recall: 0.98 },
   'cdl-lab-manual': { gram8: 0.91, recall: 0.99 },
-  'docling-amt-handbook': { gram8: 0.93, recall: 0.99 },
-  'docling-redp5110': { gram8: 0.86, recall: 0.99 },
-  'ma32009-math-biology': { gram8: 0.52, recall: 0.96 },
+  'docling-amt-handbook': { gram8: 0.97, recall: 0.99 },
+  'docling-redp5110': { gram8: 0.87, recall: 0.99 },
+  'ma32009-math-biology': { gram8: 0.54, recall: 0.96 },
   'palm-lab-manual': { gram8: 0.92, recall: 0.99 },
-  'primer-ecology-ch9': { gram8: 0.77, recall: 0.99 },
+  'primer-ecology-ch9': { gram8: 0.78, recall: 0.99 },
   'ubco-ecology-guide': { gram8: 0.87, recall: 0.99 },
   'wtfgenes-preprint': { gram8: 0.59, recall: 0.98 },
   'wtfgenes-supplement': { gram8: 0.58, recall: 0.92 },
