@@ -9,7 +9,7 @@ import { readingOrder } from './reading-order.js';
 import { detectTables, type Table } from './tables.js';
 import { taggedFlow } from './tagged-flow.js';
 import { joinLines, type Vocabulary } from './text.js';
-import { type FurnitureRole, type Line, type PageLayout, type PlacedImage, bottom } from './types.js';
+import { type FurnitureRole, type Line, type PageLayout, type PlacedImage, bottom, union } from './types.js';
 
 export type NoteRole = 'note' | 'footnote';
 
@@ -200,7 +200,7 @@ export function pageFlow(p: PageLayout, roleOf: Map<number, FurnitureRole>, voca
   for (const f of flow) withNotes.push(f, ...(placed.get(f) ?? []));
   withNotes.push(...trailing);
   for (const fn of footnotes) {
-    const block: TextBlock = { lines: fn.lines, box: fn.lines.map((l) => l.box).reduce((a, b) => ({ x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), w: Math.max(a.x + a.w, b.x + b.w) - Math.min(a.x, b.x), h: Math.max(bottom(a), bottom(b)) - Math.min(a.y, b.y) })), font: fn.lines[0]!.font };
+    const block: TextBlock = { lines: fn.lines, box: fn.lines.map((l) => l.box).reduce((a, b) => union(a, b)), font: fn.lines[0]!.font };
     withNotes.push(noteFlow(block, 'footnote', vocab));
   }
   // Rotated text would block every gutter it crosses: it reads after the page's body, top to bottom.
