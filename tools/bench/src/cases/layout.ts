@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCorpusConfig } from '@mtb/core';
-import { orderScores, pdfToHtml } from '@mtb/pdf-html';
+import { htmlBlocks, orderScores, pdfToHtml } from '@mtb/pdf-html';
 import type { BenchCase } from '../types.js';
 import { bareParse } from './pdf-html.js';
 
@@ -97,14 +97,18 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
           for (const name of names) {
             const { html, status } = await pdfToHtml(join(LAYOUT, 'pdf', `${name}.pdf`), join(dir, name), { bookId: name, config });
             if (status.state !== 'ok') throw new Error(`${name}: ${status.error?.message}`);
-            const s = orderScores(readFileSync(join(LAYOUT, 'truth', `${name}.txt`), 'utf8'), html);
+            const truth = readFileSync(join(LAYOUT, 'truth', `${name}.txt`), 'utf8');
+            const s = orderScores(truth, html);
+            // Blocks (paragraphs, items, rows, headings, captions, notes) beside the truth's, one per line.
+            const blocks = htmlBlocks(html).filter((b) => !['header', 'footer', 'page-number'].includes(b.role ?? '')).length;
+            const truthBlocks = truth.split('\n').filter((l) => l.trim()).length;
             const p = poppler.get(name);
             const target = p ? Math.min(0.97, Math.max(p.plain, p.raw) + 0.03) : undefined;
             if (target !== undefined && s.gram8.f1 >= target) met++;
             f1s.push(s.gram8.f1);
             out[name] =
               `8-gram F1 ${s.gram8.f1.toFixed(3)} (pdftotext ${p ? `${p.plain.toFixed(3)} / -raw ${p.raw.toFixed(3)}` : '?'}; target ${target?.toFixed(3) ?? '?'})` +
-              `, word recall ${s.words.recall.toFixed(3)} (target 0.98)`;
+              `, word recall ${s.words.recall.toFixed(3)} (target 0.98), blocks ${blocks} (truth ${truthBlocks})`;
           }
         } finally {
           rmSync(dir, { recursive: true, force: true });
