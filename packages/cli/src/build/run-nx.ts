@@ -40,7 +40,7 @@ export async function buildWithNx(corpusDir: string, opts: NxRunOptions): Promis
   const res = await runProcess(process.execPath, args, {
     cwd: WORKSPACE_ROOT,
     // Nx resolves NX_PROFILE against the workspace root, so hand it a relative path.
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_PROFILE: relative(WORKSPACE_ROOT, profile), FORCE_COLOR: '0' },
+    env: { ...process.env, MTB_PARALLEL: String(opts.parallel), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_PROFILE: relative(WORKSPACE_ROOT, profile), FORCE_COLOR: '0' },
     onLine: (line) => {
       if (opts.verbose) process.stderr.write(line + '\n');
       const m = /^> nx run (\S+)/.exec(line.trim());
