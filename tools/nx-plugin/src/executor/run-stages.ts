@@ -1,8 +1,8 @@
-import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { bookTaskLimits, StagePool, type ProcessResult } from '@mtb/cli';
 import { runTaskGraph } from './run-graph.js';
+import { batchParallelism } from './parallelism.js';
 
 /** Options of the `@mtb-tools/nx-plugin:stage` executor (schema.json): one `mtb` stage command. */
 export interface StageOptions {
@@ -13,19 +13,6 @@ export interface StageOptions {
 }
 
 interface BatchTaskResult { task: string; result: { success: boolean; status: 'success' | 'failure' | 'skipped'; terminalOutput: string; startTime?: number; endTime?: number } }
-
-/**
- * Tasks at once in a batch: `mtb build --parallel N` passes N as MTB_PARALLEL
- * (Nx keeps its --parallel to itself); otherwise nx.json's `parallel`, else
- * one per core.
- */
-export function batchParallelism(context: Pick<ExecutorContext, 'nxJsonConfiguration'>, env: NodeJS.ProcessEnv = process.env): number {
-  const fromEnv = Number(env.MTB_PARALLEL);
-  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
-  const fromNx = Number(context.nxJsonConfiguration?.parallel);
-  if (Number.isInteger(fromNx) && fromNx > 0) return fromNx;
-  return Math.max(1, cpus().length);
-}
 
 /** What a task printed, and why the runner stopped it when it did. */
 function describe(options: StageOptions, r: ProcessResult, limits: { heapMb?: number; timeoutMs?: number }): string {
