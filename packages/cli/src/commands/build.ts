@@ -10,6 +10,7 @@ import { buildDirect, StageFailed, ISOLATIONS, type Isolation } from '../build/d
 import { booksOfShard, buildLockPath, parseShard, type ShardSpec } from '../build/plan.js';
 import { timingsByStage, type StageTiming } from '../build/timings.js';
 import { acquireBuildLock, BuildLockHeld, describeHolder, type BuildLock } from '../build/lock.js';
+import { recordShardRun } from '../cluster/shard-runs.js';
 import { EXIT } from '../exit-codes.js';
 
 const log = createLogger('build');
@@ -99,7 +100,9 @@ async function buildLocked(corpusDir: string, opts: BuildOptions, parallel: numb
   const direct = !opts.nx || opts.shard || opts.join;
   if (direct) {
     try {
-      timings = await buildDirect(corpusDir, { parallel, isolate: opts.isolate as Isolation, shard, joinOnly: opts.join });
+      const run = (): Promise<StageTiming[]> => buildDirect(corpusDir, { parallel, isolate: opts.isolate as Isolation, shard, joinOnly: opts.join });
+      // A shard or join run leaves a record in report/cluster/ for `mtb cluster status`.
+      timings = shard || opts.join ? await recordShardRun(corpusDir, { shard: shard ?? 'join', books: booksOfShard(corpusDir, shard).map((b) => b.bookId) }, run) : await run();
     } catch (err) {
       if (!(err instanceof StageFailed)) throw err;
       log.error(err.message);
