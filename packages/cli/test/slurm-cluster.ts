@@ -85,6 +85,7 @@ export async function waitFor(what: string, ms: number, check: () => boolean, ev
   }
 }
 
+/** `dir` and the folders above it must be searchable by the munge user (munged's socket lives inside). */
 export async function startSlurmCluster(dir: string): Promise<SlurmCluster> {
   const host = hostname().split('.')[0]!;
   const munge = userIds('munge');

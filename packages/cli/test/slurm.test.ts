@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { installSlurm, jobStates, slurmSetupPlan, startSlurmCluster, waitFor, type SlurmCluster } from './slurm-cluster.js';
@@ -58,6 +58,7 @@ describeSlurm('mtb cluster slurm on a one-node Slurm cluster', () => {
   beforeAll(async () => {
     if ('install' in plan && plan.install) installSlurm((m) => console.log(`slurm test: ${m}`));
     scratch = mkdtempSync(join(tmpdir(), 'mtb-slurm-'));
+    chmodSync(scratch, 0o755); // munged runs as its own user and must reach its socket inside
     cluster = await startSlurmCluster(join(scratch, 'cluster'));
   }, 600_000);
 
