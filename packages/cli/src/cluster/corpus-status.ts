@@ -7,6 +7,7 @@ import { ClusterStatusError } from './errors.js';
 import { readShardRuns, type ShardRun } from './shard-runs.js';
 import { joinStatus, shardStatus, type JoinReport, type SchedulerQueue, type ShardReport } from './shard-status.js';
 import { readQueue, slurmJobNames } from './slurm-client.js';
+import { readSlurmPlanFile } from './slurm-plan-file.js';
 
 /** A corpus's short name as job names and file names may hold it. */
 export function corpusSlug(corpusDir: string): string {
@@ -41,9 +42,11 @@ function processAlive(host: string, pid: number): boolean | undefined {
   }
 }
 
-/** The shard count to report on: the one asked for, else that of the newest shard run recorded. */
+/** The shard count to report on: the one asked for, else the last `mtb cluster slurm`'s, else that of the newest run recorded. */
 function shardCount(runs: ShardRun[], asked: number | undefined, corpusDir: string): number {
   if (asked !== undefined) return asked;
+  const planned = readSlurmPlanFile(corpusDir)?.shards;
+  if (planned !== undefined) return planned;
   const newest = [...runs].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))[0];
   if (!newest?.shard) throw new ClusterStatusError(`no shard run is recorded in ${join(corpusPaths(corpusDir).reportDir, 'cluster')}: say how many shards the build has (--shards N)`);
   return newest.shard.count;

@@ -46,9 +46,13 @@ function slurmJob(env: NodeJS.ProcessEnv): ShardRun['slurm'] {
 function failedBooksOf(corpusDir: string, books: string[]): ShardRun['failedBooks'] {
   const out: ShardRun['failedBooks'] = [];
   for (const bookId of books) {
-    const st = readBookStatus(bookPaths(corpusDir, bookId).status, bookId);
-    const failed = Object.values(st.stages).find((s) => s.state === 'failed');
-    if (failed) out.push({ bookId, class: failed.error?.class ?? 'internal' });
+    try {
+      const st = readBookStatus(bookPaths(corpusDir, bookId).status, bookId);
+      const failed = Object.values(st.stages).find((s) => s.state === 'failed');
+      if (failed) out.push({ bookId, class: failed.error?.class ?? 'internal' });
+    } catch {
+      // An unreadable status file is the next build's to report; the run's own end must still be recorded.
+    }
   }
   return out;
 }

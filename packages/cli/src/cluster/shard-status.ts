@@ -79,7 +79,7 @@ export function shardStatus(input: ShardStatusInput): ShardReport[] {
     // A task in the queue is the newest attempt, whatever an older record says.
     if (queued) {
       if (QUEUED.has(queued.state)) report('queued', `waiting in the queue (${queued.state}${queued.reason && queued.reason !== 'None' ? `: ${queued.reason}` : ''})`);
-      else report('running', `${queued.state.toLowerCase()}${run?.state === 'running' ? ` as ${jobName(run)} since ${run.startedAt}` : ''}`);
+      else report('running', run?.state === 'running' ? `${queued.state.toLowerCase()} as ${jobName(run)} since ${run.startedAt}` : `${queued.state.toLowerCase()} in Slurm (no run record yet)`);
       continue;
     }
     if (!run) {
@@ -122,11 +122,13 @@ export function joinStatus(join: ShardRun | undefined, shards: ShardReport[], ru
     return { state: 'running', detail: queued.state.toLowerCase() };
   }
   if (!join) return { state: 'missing', detail: 'not run yet' };
+  const pending = shards.filter((s) => s.state !== 'done').length;
   if (join.state === 'running') {
     if (isRunAlive(join, input) === false) return { state: 'failed', detail: `${jobName(join)} started at ${join.startedAt} and stopped without finishing: killed (time or memory limit, SIGKILL, a lost node); see its log` };
     return { state: 'running', detail: `${jobName(join)} since ${join.startedAt}` };
   }
   if (join.state === 'failed') return { state: 'failed', detail: `${jobName(join)} failed at ${join.endedAt ?? '?'}: ${join.error ?? 'no message'}` };
+  if (pending) return { state: 'missing', detail: `its last run (${join.endedAt}) is not over these shards: ${pending} of them are not done` };
   const lastShard = Math.max(...shards.map((s) => Date.parse(runs.get(s.index)?.endedAt ?? '') || 0));
   if (Date.parse(join.startedAt) < lastShard) return { state: 'missing', detail: `the join of ${join.endedAt} ran before a shard was rebuilt: run it again` };
   return { state: 'done', detail: `${jobName(join)}, finished at ${join.endedAt}` };

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { corpusPaths, createLogger, listBooks, loadCorpusConfig, writeFileAtomic } from '@mtb/core';
 import { MTB_BIN } from '../build/run-process.js';
@@ -9,6 +9,7 @@ import { corpusClusterStatus, corpusSlug, type CorpusClusterStatus } from '../cl
 import { sbatch, slurmJobNames } from '../cluster/slurm-client.js';
 import { slurmScripts, type SlurmResources } from '../cluster/slurm-scripts.js';
 import { arraySpec, parseTaskList } from '../cluster/task-list.js';
+import { readSlurmPlanFile, writeSlurmPlanFile } from '../cluster/slurm-plan-file.js';
 import { EXIT } from '../exit-codes.js';
 
 const log = createLogger('cluster');
@@ -82,6 +83,7 @@ function writeSlurm(corpusDir: string, opts: SlurmOptions): void {
   });
   // Slurm does not create the folder of --output: a missing one fails every task silently.
   mkdirSync(logsDir, { recursive: true });
+  writeSlurmPlanFile(corpusDir, { shards, scriptsDir: dir });
   const arrayFile = join(dir, ARRAY_SCRIPT);
   const joinFile = join(dir, JOIN_SCRIPT);
   writeFileAtomic(arrayFile, scripts.array);
@@ -105,23 +107,35 @@ function writeSlurm(corpusDir: string, opts: SlurmOptions): void {
 
 const STATE_ORDER = ['done', 'running', 'queued', 'failed', 'missing'] as const;
 
-function printStatus(s: CorpusClusterStatus, scriptsDir: string): void {
+/** What to run next: only the shards that failed or never ran, then the join; or the join alone. */
+export function nextSteps(s: CorpusClusterStatus, scriptsDir: string): { what: string; rerunShards: number[]; commands: string[] } | undefined {
+  const rerun = s.shardReports.filter((r) => r.state === 'failed' || r.state === 'missing').map((r) => r.index);
+  // The Slurm line only where the scripts there build this shard count.
+  const arrayScript = join(scriptsDir, ARRAY_SCRIPT);
+  const haveScripts = existsSync(arrayScript) && existsSync(join(scriptsDir, JOIN_SCRIPT)) && readFileSync(arrayScript, 'utf8').includes(`--shard "$SLURM_ARRAY_TASK_ID/${s.shards}"`);
+  if (rerun.length) {
+    const direct = `${rerun.map((i) => `mtb build ${s.corpus} --no-nx --shard ${i}/${s.shards}`).join(' && ')} && mtb build ${s.corpus} --join`;
+    return {
+      what: `rerun only shards ${arraySpec(rerun)}, then the join:`,
+      rerunShards: rerun,
+      commands: [...(haveScripts ? [submitLine(scriptsDir, rerun)] : []), `without Slurm: ${direct}`],
+    };
+  }
+  if (s.shardReports.every((r) => r.state === 'done') && (s.join.state === 'failed' || s.join.state === 'missing')) {
+    return { what: 'every shard is done; run the join:', rerunShards: [], commands: [haveScripts ? `sbatch ${join(scriptsDir, JOIN_SCRIPT)}` : `mtb build ${s.corpus} --join`] };
+  }
+  return undefined;
+}
+
+function printStatus(s: CorpusClusterStatus, next: ReturnType<typeof nextSteps>): void {
   const out: string[] = [`${s.corpus}: ${s.books} books in ${s.shards} shards${s.scheduler === 'slurm' ? ' (Slurm queue read)' : ' (no Slurm queue: records only)'}`];
-  for (const r of s.shardReports) out.push(`  shard ${r.index}/${s.shards}  ${r.state.padEnd(7)}  ${String(r.books).padStart(4)} books  ${r.detail}`);
+  const books = (n: number): string => `${String(n).padStart(4)} ${n === 1 ? 'book ' : 'books'}`;
+  for (const r of s.shardReports) out.push(`  shard ${r.index}/${s.shards}  ${r.state.padEnd(7)}  ${books(r.books)}  ${r.detail}`);
   out.push(`  join        ${s.join.state.padEnd(7)}  ${''.padStart(10)}  ${s.join.detail}`);
   const counts = STATE_ORDER.map((st) => [st, s.shardReports.filter((r) => r.state === st).length] as const).filter(([, n]) => n > 0);
   out.push(`shards: ${counts.map(([st, n]) => `${n} ${st}`).join(', ')}; join: ${s.join.state}`);
   for (const n of s.notes) out.push(`note: ${n}`);
-  const rerun = s.shardReports.filter((r) => r.state === 'failed' || r.state === 'missing').map((r) => r.index);
-  const slurmScriptsThere = existsSync(join(scriptsDir, ARRAY_SCRIPT)) && existsSync(join(scriptsDir, JOIN_SCRIPT));
-  if (rerun.length) {
-    out.push(`rerun only shards ${arraySpec(rerun)}, then the join:`);
-    if (slurmScriptsThere) out.push(`  ${submitLine(scriptsDir, rerun)}`);
-    out.push(`  without Slurm: ${rerun.map((i) => `mtb build ${s.corpus} --no-nx --shard ${i}/${s.shards}`).join(' && ')} && mtb build ${s.corpus} --join`);
-  } else if (s.shardReports.every((r) => r.state === 'done') && (s.join.state === 'failed' || s.join.state === 'missing')) {
-    out.push('every shard is done; run the join:');
-    out.push(`  ${slurmScriptsThere ? `sbatch ${join(scriptsDir, JOIN_SCRIPT)}` : `mtb build ${s.corpus} --join`}`);
-  }
+  if (next) out.push(next.what, ...next.commands.map((c) => `  ${c}`));
   process.stdout.write(out.join('\n') + '\n');
 }
 
@@ -169,8 +183,8 @@ task can be run again alone; \`mtb cluster status <corpusDir>\` says which and p
     .command('status')
     .description("where each shard of a `--shard i/N` build stands (done, running, queued, failed, missing) from the shards' run records, their books' outputs and the Slurm queue; prints how to rerun only what is not done")
     .argument('<corpusDir>', 'corpus folder')
-    .option('--shards <n>', 'the shard count (default: that of the newest recorded run)')
-    .option('--scripts <dir>', 'where `mtb cluster slurm` wrote its scripts', '<corpusDir>/slurm')
+    .option('--shards <n>', 'the shard count (default: that of the last `mtb cluster slurm`, else of the newest recorded run)')
+    .option('--scripts <dir>', 'where the Slurm scripts are, for the rerun line (default: where `mtb cluster slurm` wrote them)', '<corpusDir>/slurm')
     .option('--json', 'print the status as JSON')
     .addHelpText('after', `
 Exit code 0 when every shard and the join are done, 1 otherwise, 2 on bad usage.
@@ -186,8 +200,10 @@ Run records live in <corpusDir>/report/cluster/ (written by \`mtb build --shard\
         process.exitCode = EXIT.USAGE;
         return;
       }
-      if (opts.json) process.stdout.write(JSON.stringify(status, null, 2) + '\n');
-      else printStatus(status, scriptsDirOf(corpusDir, opts.scripts === '<corpusDir>/slurm' ? undefined : opts.scripts));
+      const scriptsDir = opts.scripts !== '<corpusDir>/slurm' ? resolve(opts.scripts) : (readSlurmPlanFile(corpusDir)?.scriptsDir ?? scriptsDirOf(corpusDir));
+      const next = nextSteps(status, scriptsDir);
+      if (opts.json) process.stdout.write(JSON.stringify({ ...status, next: next ?? null }, null, 2) + '\n');
+      else printStatus(status, next);
       const done = status.shardReports.every((r) => r.state === 'done') && status.join.state === 'done';
       process.exitCode = done ? EXIT.OK : EXIT.FAILED;
     });
