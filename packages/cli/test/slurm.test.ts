@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { installSlurm, jobStates, slurmSetupPlan, startSlurmCluster, waitFor, type SlurmCluster } from './slurm-cluster.js';
+import { folderFiles } from './folder-files.js';
 
 /**
  * `mtb cluster slurm` on a real scheduler: a one-node Slurm cluster (munged,
@@ -26,19 +27,6 @@ const plan = slurmSetupPlan();
 function mtb(args: string[], env: NodeJS.ProcessEnv = process.env): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [MTB, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 300_000 });
   return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
-}
-
-function files(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 function corpus(dir: string): string {
@@ -112,8 +100,8 @@ describeSlurm('mtb cluster slurm on a one-node Slurm cluster', () => {
     });
     console.log(`slurm test: first pass (3 tasks, one cancelled, join cancelled) ${(firstPassMs / 1000).toFixed(1)} s; rerun of 1 task + join ${((Date.now() - t1) / 1000).toFixed(1)} s`);
 
-    const want = files(join(single, 'shards'));
-    const got = files(join(shared, 'shards'));
+    const want = folderFiles(join(single, 'shards'));
+    const got = folderFiles(join(shared, 'shards'));
     expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
     expect([...want.keys()].some((f) => f.endsWith('.arrow'))).toBe(true);
     for (const [f, bytes] of want) expect({ f, same: got.get(f)!.equals(bytes) }).toEqual({ f, same: true });
