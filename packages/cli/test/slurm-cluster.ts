@@ -13,10 +13,17 @@ import { join } from 'node:path';
  * proctrack/linuxproc, task/none; no slurmdbd, so no sacct.
  */
 
-const BINARIES = ['sbatch', 'squeue', 'scontrol', 'slurmctld', 'slurmd', 'munged', 'mungekey'];
+const BINARIES = ['sbatch', 'squeue', 'scontrol', 'scancel', 'sinfo', 'slurmctld', 'slurmd', 'munged', 'mungekey'];
+
+/** A program's path: on PATH, or in /usr/sbin where Debian puts the daemons (not on every user's PATH). */
+function bin(name: string): string | undefined {
+  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  return existsSync(`/usr/sbin/${name}`) ? `/usr/sbin/${name}` : undefined;
+}
 
 function missingBinaries(): string[] {
-  return BINARIES.filter((b) => spawnSync('sh', ['-c', `command -v ${b} || test -x /usr/sbin/${b}`]).status !== 0);
+  return BINARIES.filter((b) => !bin(b));
 }
 
 /**
@@ -126,9 +133,9 @@ export async function startSlurmCluster(dir: string): Promise<SlurmCluster> {
       .map((f) => `--- ${f}\n${readFileSync(f, 'utf8').trim().split('\n').slice(-15).join('\n')}`)
       .join('\n');
   try {
-    const keygen = spawnSync('mungekey', ['--create', `--keyfile=${key}`], { uid: munge.uid, gid: munge.gid, encoding: 'utf8' });
+    const keygen = spawnSync(bin('mungekey')!, ['--create', `--keyfile=${key}`], { uid: munge.uid, gid: munge.gid, encoding: 'utf8' });
     if (keygen.status !== 0) throw new Error(`mungekey failed: ${keygen.stderr}`);
-    started('munged', 'munged', ['--foreground', `--socket=${socket}`, `--key-file=${key}`, `--pid-file=${join(mungeDir, 'munged.pid')}`, `--log-file=${join(mungeDir, 'munged.log')}`, `--seed-file=${join(mungeDir, 'munged.seed')}`], munge);
+    started('munged', bin('munged')!, ['--foreground', `--socket=${socket}`, `--key-file=${key}`, `--pid-file=${join(mungeDir, 'munged.pid')}`, `--log-file=${join(mungeDir, 'munged.log')}`, `--seed-file=${join(mungeDir, 'munged.seed')}`], munge);
     await waitFor('munged to open its socket', 20_000, () => existsSync(socket));
     const [ctldPort, dPort] = [await freePort(), await freePort()];
     const conf = join(dir, 'slurm.conf');
@@ -165,8 +172,8 @@ export async function startSlurmCluster(dir: string): Promise<SlurmCluster> {
       '',
     ].join('\n'));
     const env = { ...process.env, SLURM_CONF: conf };
-    started('slurmctld', 'slurmctld', ['-D', '-f', conf]);
-    started('slurmd', 'slurmd', ['-D', '-f', conf]);
+    started('slurmctld', bin('slurmctld')!, ['-D', '-f', conf]);
+    started('slurmd', bin('slurmd')!, ['-D', '-f', conf]);
     await waitFor('the node to be idle', 60_000, () => {
       const r = spawnSync('sinfo', ['--noheader', '--format=%T'], { env, encoding: 'utf8' });
       return r.status === 0 && r.stdout.trim() === 'idle';
