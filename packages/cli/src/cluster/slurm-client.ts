@@ -5,7 +5,7 @@ import type { QueuedJob, SchedulerQueue } from './shard-status.js';
 
 /** `sbatch --parsable [args] script`: the job id (the part before ";cluster", if any). */
 export function sbatch(args: string[], env: NodeJS.ProcessEnv = process.env): string {
-  const r = spawnSync('sbatch', ['--parsable', ...args], { encoding: 'utf8', env });
+  const r = spawnSync('sbatch', ['--parsable', ...args], { encoding: 'utf8', env, timeout: 120_000 });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
     throw new SlurmCommandError('sbatch is not on PATH: run this on a Slurm login node (or submit the scripts printed above yourself)');
   }
@@ -28,7 +28,8 @@ export function slurmJobNames(corpusName: string, corpusPath: string, shards: nu
  * status then relies on the run records alone.
  */
 export function readQueue(names: { array: string; join: string }, env: NodeJS.ProcessEnv = process.env): SchedulerQueue | undefined {
-  const r = spawnSync('squeue', ['--me', '--noheader', '--array', '--format=%A|%F|%K|%T|%r|%j'], { encoding: 'utf8', env });
+  // --me needs Slurm 20.11+; an older squeue fails and status falls back to the records.
+  const r = spawnSync('squeue', ['--me', '--noheader', '--array', '--format=%A|%F|%K|%T|%r|%j'], { encoding: 'utf8', env, timeout: 60_000 });
   if (r.error || r.status !== 0) return undefined;
   const byJobId = new Map<string, QueuedJob>();
   const byShard = new Map<number, QueuedJob>();

@@ -152,7 +152,7 @@ export function registerCluster(program: Command): void {
     .option('--partition <p>', 'sbatch --partition of every job')
     .option('--account <a>', 'sbatch --account of every job')
     .option('--cpus-per-task <c>', 'CPUs of each array task (its --parallel)')
-    .option('--mem <m>', 'memory of each array task, e.g. 8G (about 0.7 GB per CPU plus 1 GB; SCALING.md)')
+    .option('--mem <m>', 'memory of each array task, e.g. 12G (about 0.72 GB per CPU; SCALING.md §6b)')
     .option('--time <t>', 'time limit of each array task, e.g. 4:00:00')
     .option('--join-cpus-per-task <c>', 'CPUs of the join job (default: --cpus-per-task)')
     .option('--join-mem <m>', 'memory of the join job (default: --mem; at MTB scale the dedup join alone needs about 2.1 GB)')

@@ -15,7 +15,7 @@ export interface StageOptions {
 interface BatchTaskResult { task: string; result: { success: boolean; status: 'success' | 'failure' | 'skipped'; terminalOutput: string; startTime?: number; endTime?: number } }
 
 /** What a task printed, and why the runner stopped it when it did. */
-function describe(options: StageOptions, r: ProcessResult, limits: { heapMb?: number; timeoutMs?: number }): string {
+function explainKill(options: StageOptions, r: ProcessResult, limits: { heapMb?: number; timeoutMs?: number }): string {
   if (r.killed === 'out-of-memory') return `${r.output}mtb ${options.args.join(' ')}: went over the per-book heap limit of ${limits.heapMb} MB (stageMemoryMb in ${options.corpus}/corpus.json): raise it, or build this corpus with --no-nx, which records the book as failed and goes on\n`;
   if (r.killed === 'timeout') return `${r.output}mtb ${options.args.join(' ')}: stopped after ${Math.round(limits.timeoutMs! / 1000)} s (bookTimeoutMs in ${options.corpus}/corpus.json, + 60 s)\n`;
   return r.output;
@@ -40,7 +40,7 @@ class Pools {
       this.pools.set(key, entry);
     }
     const r = await entry.pool.run(options.args);
-    return { ok: r.code === 0, output: describe(options, r, entry.limits) };
+    return { ok: r.code === 0, output: explainKill(options, r, entry.limits) };
   }
 
   async close(): Promise<void> {
