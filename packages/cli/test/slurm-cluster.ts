@@ -141,7 +141,8 @@ export async function startSlurmCluster(dir: string): Promise<SlurmCluster> {
     const conf = join(dir, 'slurm.conf');
     writeFileSync(conf, [
       `ClusterName=mtbtest`,
-      `SlurmctldHost=${host}`,
+      // Addresses given, so nothing depends on the hostname resolving (a container's often does not).
+      `SlurmctldHost=${host}(127.0.0.1)`,
       `SlurmctldPort=${ctldPort}`,
       `SlurmdPort=${dPort}`,
       'SlurmUser=root',
@@ -167,7 +168,7 @@ export async function startSlurmCluster(dir: string): Promise<SlurmCluster> {
       'AccountingStorageType=accounting_storage/none',
       // Finished jobs stay visible to scontrol for a while (no slurmdbd, no sacct).
       'MinJobAge=600',
-      `NodeName=${host} CPUs=${cpus().length} State=UNKNOWN`,
+      `NodeName=${host} NodeAddr=127.0.0.1 CPUs=${cpus().length} State=UNKNOWN`,
       'PartitionName=mtb Nodes=ALL Default=YES MaxTime=INFINITE State=UP',
       '',
     ].join('\n'));
