@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { installSlurm, jobStates, slurmSetupPlan, startSlurmCluster, waitFor, type SlurmCluster } from './slurm-cluster.js';
 import { folderFiles } from './folder-files.js';
+import { buildLockPath } from '../src/build/plan.js';
 
 /**
  * `mtb cluster slurm` on a real scheduler: a one-node Slurm cluster (munged,
@@ -83,6 +84,8 @@ describeSlurm('mtb cluster slurm on a one-node Slurm cluster', () => {
     expect(status.code).toBe(1);
     expect(status.stdout).toMatch(new RegExp(`shard ${CANCELLED_SHARD}/3 +failed .*SIGTERM`));
     for (const i of [0, 1, 2].filter((i) => i !== CANCELLED_SHARD)) expect(status.stdout).toMatch(new RegExp(`shard ${i}/3 +done`));
+    // The cancelled run released its shard's build lock on the way out: a rerun on another node is not held up.
+    expect(existsSync(buildLockPath(shared, { index: CANCELLED_SHARD, count: 3 }))).toBe(false);
     const rerun = /^ {2}(jid=\$\(sbatch --parsable --array=\d+ .*)$/m.exec(status.stdout)?.[1];
     expect(rerun).toContain(`--array=${CANCELLED_SHARD} `);
 
