@@ -42,7 +42,7 @@ export function exitCodes<C extends Command>(cmd: C, meanings: ExitCodeMeanings)
 export function formatExitCodes(meanings: ExitCodeMeanings): string {
   const all: ExitCodeMeanings = { ...GENERAL_EXIT_CODES, ...meanings };
   const lines = Object.keys(all).map(Number).sort((a, b) => a - b).map((code) => `  ${code}  ${all[code] ?? ''}`);
-  return `\nExit codes:\n${lines.join('\n')}\n`;
+  return `\nExit codes:\n${lines.join('\n')}`;
 }
 
 /** Appends each command's exit-code text to its help, down the whole command tree. */
@@ -56,5 +56,4 @@ export function addExitCodesHelp(cmd: Command, inherited: ExitCodeMeanings = {})
 export const PROGRAM_EXIT_CODES_HELP = `
 Exit codes: 0 success; 1 the command failed; 2 usage error (bad arguments, a missing input,
 invalid settings). Each command's --help says exactly what they mean for it; \`mtb build\`
-reports failed books and exits 0 unless --strict.
-`;
+reports failed books and exits 0 unless --strict.`;
