@@ -84,6 +84,8 @@ A bad book does not stop the build: it is reported with its failure class.`)
         log.info(`${paths.root} is not under this workspace's datasets/, so Nx cannot cache it: building it directly (same stages and outputs; --no-nx says so)`);
         opts.nx = false;
       }
+      // Lists (and so checks) the books before the lock writes build/: a refused corpus gets nothing written.
+      const books = booksOfShard(corpusDir, shard).length;
       let lock: BuildLock;
       try {
         lock = await acquireBuildLock(buildLockPath(corpusDir, shard), {
@@ -98,16 +100,17 @@ A bad book does not stop the build: it is reported with its failure class.`)
         return;
       }
       const stages: readonly BuildStage[] = shard ? BOOK_STAGES_BEFORE_JOIN : opts.join ? ['dedup', 'segments', 'shards'] : BUILD_STAGES;
-      const progress = new BuildProgress(corpusDir, { corpus: corpusNameOf(corpusDir), books: booksOfShard(corpusDir, shard).length, stages }, {
-        mode: progressMode({ json: opts.jsonProgress, quiet: globals.quiet, tty: process.stderr.isTTY }),
-        everyS: every,
-      });
+      let progress: BuildProgress | undefined;
       let failed: string[] = [];
       try {
+        progress = new BuildProgress(corpusDir, { corpus: corpusNameOf(corpusDir), books, stages }, {
+          mode: progressMode({ json: opts.jsonProgress, quiet: globals.quiet, tty: process.stderr.isTTY }),
+          everyS: every,
+        });
         failed = await buildLocked(corpusDir, opts, { parallel, verbose: !!globals.verbose, shard, progress });
       } finally {
         const exitCode = process.exitCode ?? 0;
-        progress.stop({ ok: exitCode === 0, exitCode, failedBooks: failed, stats: existsSync(paths.stats) ? paths.stats : null });
+        progress?.stop({ ok: exitCode === 0, exitCode, failedBooks: failed, stats: existsSync(paths.stats) ? paths.stats : null });
         lock.release();
       }
     });
