@@ -206,7 +206,7 @@ export class BuildProgress {
     this.t0 = this.now();
     if (opts.mode === 'bar') {
       this.bar = new cliProgress.SingleBar(
-        { format: `build ${plan.corpus} [{bar}] {value}/{total} tasks | {where} | books {books} | {pps} pages/s | eta {eta}`, stream: process.stderr, hideCursor: true },
+        { format: `build ${plan.corpus} [{bar}] {value}/{total} tasks | {where} | books {books} | {pps} pages/s | eta {left}`, stream: process.stderr, hideCursor: true },
         cliProgress.Presets.shades_classic,
       );
       const s = this.counter.snapshot(0);
@@ -246,7 +246,7 @@ export class BuildProgress {
       where: s.stage ? `${s.stage} ${s.stageDone}/${s.stageTotal}` : 'done',
       books: `${s.booksDone}/${s.booksTotal}`,
       pps: String(s.pagesPerS),
-      eta: s.etaS === undefined ? '?' : formatDuration(s.etaS),
+      left: s.etaS === undefined ? '?' : formatDuration(s.etaS),
     };
   }
 
