@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { assertValidBookId, bookIdFromPath, createLogger, createProgress, loadCorpusConfig } from '@mtb/core';
 import { runPdfHtml } from '@mtb/pdf-html';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, exitCodes } from '../exit-codes.js';
 
 const log = createLogger('pdf-html');
 
@@ -14,7 +14,7 @@ interface PdfHtmlOptions {
 }
 
 export function registerPdfHtml(program: Command): void {
-  program
+  const cmd = program
     .command('pdf-html')
     .description('PDF -> book.html + images/: text in reading order (columns, headings, paragraphs), every figure with its caption, page furniture marked')
     .argument('<pdf>', 'the book, usually <corpus>/pdf/<bookId>.pdf')
@@ -54,4 +54,8 @@ export function registerPdfHtml(program: Command): void {
       log.info(`${basename(pdf)}: ${c.pages ?? 0} pages, ${c['images.extracted'] ?? 0} images${skipped.length ? ` (skipped: ${skipped.join(', ')})` : ''} -> ${join(outDir, 'book.html')}`);
       for (const d of stage.details) log.warn(d);
     });
+  exitCodes(cmd, {
+    0: 'done, also for a bad PDF (encrypted, damaged, empty, too slow): it is recorded as failed in status/html.json with empty outputs',
+    2: 'the PDF does not exist, an invalid --book-id or corpus.json, or bad options',
+  });
 }
