@@ -76,6 +76,18 @@ export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   return y.reshape([...x.shape.slice(0, -1), outDim]);
 }
 
+/**
+ * Rows [start, start + count) of a fused projection (to_kv, in_proj) applied
+ * as their own Linear: the same dot products as the fused Linear followed by
+ * a split of its output, without the split, which is a strided copy of the
+ * activations (and a concat in the backward pass) that dominated the CPU
+ * backend's perceiver step.
+ */
+export function linearRows(x: tf.Tensor, w: tf.Tensor, start: number, count: number, b?: tf.Tensor): tf.Tensor {
+  const rows = tf.slice(w, [start, 0], [count, -1]);
+  return linear(x, rows, b ? tf.slice(b, [start], [count]) : undefined);
+}
+
 /** PyTorch nn.LayerNorm over the last axis (biased variance, eps inside the sqrt). */
 export function layerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, eps = 1e-5): tf.Tensor {
   const axis = x.rank - 1;

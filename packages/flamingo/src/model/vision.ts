@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FlamingoConfig } from '../config.js';
-import { layerNorm, linear, matMul, matMulT, mergeHeads, quickGelu, splitHeads, type Params } from './ops.js';
+import { layerNorm, linear, linearRows, matMul, matMulT, mergeHeads, quickGelu, splitHeads, type Params } from './ops.js';
 
 const P = 'vision_encoder';
 
@@ -9,8 +9,7 @@ function residualBlock(x: tf.Tensor3D, p: Params, i: number, heads: number): tf.
   const b = `${P}.transformer.resblocks.${i}`;
   const width = x.shape[2];
   const h = layerNorm(x, p(`${b}.ln_1.weight`), p(`${b}.ln_1.bias`));
-  const qkv = linear(h, p(`${b}.attn.in_proj_weight`), p(`${b}.attn.in_proj_bias`));
-  const [q, k, v] = tf.split(qkv, 3, 2).map((t) => splitHeads(t, heads));
+  const [q, k, v] = [0, 1, 2].map((j) => splitHeads(linearRows(h, p(`${b}.attn.in_proj_weight`), j * width, width, p(`${b}.attn.in_proj_bias`)), heads));
   // nn.MultiheadAttention scales q by head_dim^-0.5 before q k^T.
   const scores = matMulT(tf.mul(q!, (width / heads) ** -0.5), k!);
   const attn = mergeHeads(matMul(tf.softmax(scores), v!));
