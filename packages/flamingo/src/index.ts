@@ -1,4 +1,6 @@
 export * from './config.js';
+export * from './config-infer.js';
+export * from './oracle.js';
 export * from './param-shapes.js';
 export * from './safetensors.js';
 export * from './safetensors-io.js';
