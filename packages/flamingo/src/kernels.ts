@@ -65,6 +65,19 @@ const wasmOneHotKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
+/**
+ * Identity (tf.clone) for wasm, sharing the buffer as the CPU backend's does.
+ * tfjs-backend-wasm copies it, and the gradient tape clones every tensor it
+ * saves: on wasm each saved activation existed twice and every weight a
+ * forward pass reads (the frozen LM's included) was copied once per step.
+ */
+const wasmIdentityKernel: tf.KernelFunc = ({ inputs, backend }) => {
+  const x = inputs.x as tf.TensorInfo;
+  const be = backend as tf.KernelBackend & { incRef(dataId: tf.DataId): void };
+  be.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+};
+
 interface KernelOverride {
   kernelName: string;
   backendName: string;
@@ -77,6 +90,7 @@ export const KERNEL_OVERRIDES: readonly KernelOverride[] = [
   { kernelName: 'UnsortedSegmentSum', backendName: 'wasm', why: 'missing (gradient of the embedding gather)', kernelFunc: segmentSumKernel },
   { kernelName: 'UnsortedSegmentSum', backendName: 'cpu', why: 'one pass per segment: 32,003 passes per step', kernelFunc: segmentSumKernel },
   { kernelName: 'OneHot', backendName: 'wasm', why: 'writes int32 bit patterns for a float32 one-hot', kernelFunc: wasmOneHotKernel },
+  { kernelName: 'Identity', backendName: 'wasm', why: 'copies the buffer: the tape kept two of every saved tensor', kernelFunc: wasmIdentityKernel },
 ];
 
 /** Kernels this package registers (backend names per kernel). */
