@@ -2,6 +2,7 @@ export * from './config.js';
 export * from './config-infer.js';
 export * from './oracle.js';
 export * from './param-shapes.js';
+export * from './plan.js';
 export * from './safetensors.js';
 export * from './safetensors-io.js';
 export * from './backend.js';

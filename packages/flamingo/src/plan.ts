@@ -139,6 +139,15 @@ export function memoryPlan(config: FlamingoConfig, options: PlanOptions): Memory
     // The embedding lookup's gradient comes out dense ([vocab, hidden]) before it is cut to two rows.
     { name: 'dense input-embedding gradient', bytes: vocab * config.lm.hidden * F32 },
   ];
+  // The frozen tower runs before the forward pass (model/vision.ts), one block's temporaries at a
+  // time: 29 x [tokens, width] (norms, q/k/v with bias, heads split and merged, projections,
+  // residual), five [tokens, mlp], scores and softmax, the in_proj row slices; beside the
+  // patchified pixels and the stem's eight [tokens, width].
+  const vw = config.vision.width;
+  const tok = m * (v + 1);
+  const side = config.vision.imageSize;
+  const block = tok * (29 * vw + 5 * config.vision.mlpRatio * vw) + 2 * m * config.vision.heads * (v + 1) * (v + 1) + 3 * vw * vw;
+  transient.push({ name: 'vision tower, one block', bytes: (block + 2 * m * 3 * side * side + 8 * tok * vw) * F32 });
   if (activationCheckpointing) transient.push({ name: 'one recomputed FlamingoLayer', bytes: (perLayer + (crossAt.length ? perCross : 0)) * F32 });
   const sum = (k: keyof Omit<GroupPlan, 'group'>): number => groups.reduce((a, g) => a + g[k], 0);
   const total = { weights: sum('weights'), gradients: sum('gradients'), optimizer: sum('optimizer'), activations: sum('activations'), transient: transient.reduce((a, x) => a + x.bytes, 0), all: 0 };

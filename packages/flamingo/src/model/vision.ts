@@ -38,6 +38,11 @@ export function visionEncoder(config: FlamingoConfig, p: Params, images: tf.Tens
   const cls = tf.tile(p(`${P}.class_embedding`).reshape([1, 1, width]), [n, 1, 1]);
   let x = tf.add(tf.concat([cls, emb], 1), p(`${P}.positional_embedding`)) as tf.Tensor3D;
   x = layerNorm(x, p(`${P}.ln_pre.weight`), p(`${P}.ln_pre.bias`)) as tf.Tensor3D;
-  for (let i = 0; i < config.vision.layers; i++) x = residualBlock(x, p, i, config.vision.heads);
+  // One tidy per block: the tower runs outside the gradient tape in training, so each block's
+  // temporaries can go as soon as it is done (under a tape, the tape keeps what it needs).
+  for (let i = 0; i < config.vision.layers; i++) {
+    const h = x;
+    x = tf.tidy(() => residualBlock(h, p, i, config.vision.heads));
+  }
   return x.slice([0, 1, 0], [n, g * g, width]);
 }
