@@ -13,7 +13,7 @@ import * as flamingoForward from './flamingo-forward.js';
 import * as train from './train.js';
 import * as interleave from './interleave.js';
 import * as weightsLoad from './weights-load.js';
-import * as trainDemo from './train-demo.js';
+import * as trainDemo from './adamw8bit-demo.js';
 
 /** Every benchmark module, one line each; `npm run bench -- <filter>` picks by name. */
 export const MODULES: Record<string, CaseModule> = {
@@ -31,5 +31,5 @@ export const MODULES: Record<string, CaseModule> = {
   train,
   interleave,
   'weights-load': weightsLoad,
-  'train-demo': trainDemo,
+  'adamw8bit-demo': trainDemo,
 };

@@ -29,7 +29,7 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
     }
   };
   return [{
-    name: 'train-demo',
+    name: 'adamw8bit-demo',
     description: `npm run train:demo's run (${opts.quick ? '40' : '200'} steps, default backend) with 8-bit AdamW state (baseline: fp32 AdamW state)`,
     repetitions: 1,
     warmup: false,
