@@ -9,7 +9,7 @@ const ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..');
 const CHILD = join(ROOT, 'tools/bench/src/cases/weights-load/child.ts');
 
 /**
- * Loading a 2.28 GB safetensors checkpoint (a LLaMA-sized-per-layer config:
+ * Loading a 2.2 GB (2.07 GiB) safetensors checkpoint (a LLaMA-sized-per-layer config:
  * hidden 2048, 6 layers, float32) into a FlamingoModel on the CPU backend, in
  * a fresh process: load time and the process's peak RSS, beside the file size
  * (the floor for a model held in memory) and the time `cat` takes to read the
@@ -23,12 +23,12 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
   let last: { ms: number; maxRssMB: number; rssBeforeMB: number; parameters: number } | undefined;
   return [{
     name: 'weights-load',
-    description: `load a ${opts.quick ? '0.6' : '2.3'} GB safetensors file tensor by tensor into a FlamingoModel (cpu backend, fresh process; baseline: cat of the file)`,
+    description: `load a ${opts.quick ? '0.6' : '2.2'} GB safetensors file tensor by tensor into a FlamingoModel (cpu backend, fresh process; baseline: cat of the file)`,
     repetitions: opts.quick ? 1 : 2,
     warmup: false,
     async setup() {
       const f = await import('@mtb/flamingo');
-      config = { ...f.CONFIGS.small, name: 'weights-load', lm: { ...f.CONFIGS.small.lm, hidden: 2048, heads: 16, intermediate: opts.quick ? 1024 : 5504, layers: opts.quick ? 2 : 6 } };
+      config = { ...f.CONFIGS.small, name: 'weights-load', lm: { ...f.CONFIGS.small.lm, hidden: 2048, heads: 16, intermediate: opts.quick ? 1024 : 6016, layers: opts.quick ? 2 : 6 } };
       dir = mkdtempSync(join(tmpdir(), 'bench-weights-'));
       process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
       file = join(dir, 'model.safetensors');
