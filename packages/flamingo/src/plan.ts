@@ -154,8 +154,3 @@ export function memoryPlan(config: FlamingoConfig, options: PlanOptions): Memory
   total.all = total.weights + total.gradients + total.optimizer + total.activations + total.transient;
   return { options, groups, transient, total };
 }
-
-/** Activation bytes alone (what the test measures against tfjs). */
-export function activationBytes(config: FlamingoConfig, options: PlanOptions): number {
-  return memoryPlan(config, options).total.activations;
-}
