@@ -12,6 +12,8 @@ import * as pipeline from './pipeline.js';
 import * as flamingoForward from './flamingo-forward.js';
 import * as train from './train.js';
 import * as interleave from './interleave.js';
+import * as weightsLoad from './weights-load.js';
+import * as trainDemo from './adamw8bit-demo.js';
 
 /** Every benchmark module, one line each; `npm run bench -- <filter>` picks by name. */
 export const MODULES: Record<string, CaseModule> = {
@@ -28,4 +30,6 @@ export const MODULES: Record<string, CaseModule> = {
   'flamingo-forward': flamingoForward,
   train,
   interleave,
+  'weights-load': weightsLoad,
+  'adamw8bit-demo': trainDemo,
 };
