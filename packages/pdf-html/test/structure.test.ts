@@ -91,6 +91,18 @@ describe('page structure before lines', () => {
     ]);
   });
 
+  it('takes out a word processor’s call (8.2 on 10 pt, its run ending in a space) without closing up the words around it', () => {
+    const runs: TextRun[] = [
+      run('The Identity Theft Resource Center', 40, 100, 10, { w: 170 }),
+      run('1 ', 210, 96, 8.2, { w: 7 }),
+      run('reports that almost 5000 breaches occurred.', 217, 100, 10, { w: 200 }),
+      run('1', 40, 700, 8, { w: 4 }),
+      run('See the center’s own site for its method.', 46, 700, 8, { w: 200 }),
+    ];
+    const [p] = assembleBook([page(1, runs)]);
+    expect(texts(p!.nodes)).toEqual(['The Identity Theft Resource Center reports that almost 5000 breaches occurred.', 'footnote: See the center’s own site for its method.']);
+  });
+
   it('makes list items blocks of their own, however short, numbers kept by the list', () => {
     const runs: TextRun[] = [
       run('The axial skeleton includes:', 40, 100, 10, { w: 150 }),

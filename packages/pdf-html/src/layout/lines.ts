@@ -12,6 +12,8 @@ const JUSTIFIED_GAP_EM = 1.5;
 const WIDE_GAP_EM = 3;
 /** A gap wider than this many ems gets a space when neither side has one. */
 const SPACE_GAP_EM = 0.15;
+/** A note call is set at most this share of the line's size: 0.7 in TeX, about 0.8 in word processors (8 on 10 pt). */
+const MAX_CALL_SIZE = 0.85;
 
 interface Cluster {
   /** Extent of the cluster's largest run: joining is judged against it so lines never chain. */
@@ -233,8 +235,9 @@ function makeLine(runs: TextRun[]): Line {
       box = union(box, run.box);
     }
     // A note call: small, raised, digits or symbols. Wrapped, so the book can take it out once it finds the note.
-    const raised = run.font.size <= 0.8 * font.size && run.baseline < main.baseline - 0.15 * font.size;
-    text += raised && isMarkerText(run.text) ? wrapMarker(run.text) : run.text;
+    const raised = run.font.size <= MAX_CALL_SIZE * font.size && run.baseline < main.baseline - 0.15 * font.size;
+    // The space a call's run carries stays outside the wrap: taking the call out must not close up the words around it.
+    text += raised && isMarkerText(run.text) ? wrapMarker(run.text) + (/\s$/.test(run.text) ? ' ' : '') : run.text;
     prev = run;
   }
   return { box, baseline: main.baseline, text: text.replace(/\s+/g, ' ').trim(), font };
