@@ -29,6 +29,17 @@ describe('page structure before lines', () => {
     expect(lines.map((l) => l.text).sort()).toEqual([...left, ...right].sort());
   });
 
+  it('takes no column of list labels for a gutter: labels 5 pt left of aligned item text stay on their items', () => {
+    const items = ['Free — Open, unoccupied space.', 'Early — Occupied by the early species only.', 'Mixed — Occupied by both species.', 'Resistant — Occupied by the late species only.'];
+    const runs: TextRun[] = [run('They identified four states of the community.', 40, 88, 10, { w: 300 })];
+    items.forEach((t, i) => {
+      runs.push(run(`${'abcd'[i]}.`, 52, 100 + i * 12, 10, { w: 8 }));
+      runs.push(run(t, 65, 100 + i * 12, 10, { w: 250 }));
+    });
+    const [p] = assembleBook([page(1, runs)]);
+    expect(texts(p!.nodes)).toEqual(['They identified four states of the community.', `[ol: ${items.join(' | ')}]`]);
+  });
+
   it('keeps ordinary word spaces, a section number with its heading and a justified line stretched by a URL', () => {
     const lines = buildLines([
       run('3.5', 40, 100, 14, { w: 20 }),

@@ -21,6 +21,8 @@ const NARROW_GAP_EM = 0.9;
 const REACH_EM = 4;
 /** Left column edges agree to this many points. */
 const ALIGN_PT = 1.5;
+/** Left of a narrow gutter stands a column of text at least this many ems wide; list labels ("a.", "iv)") are narrower. */
+const MIN_COLUMN_EM = 3;
 
 interface Indexed {
   run: TextRun;
@@ -98,10 +100,13 @@ export class PageGutters {
     }
     const enders = new Set<number>();
     const starters = new Map<number, number>();
+    // Per band, where the text left of the gap begins: a column's lines, or only a label.
+    const leftmost = new Map<number, number>();
     for (const r of this.runs) {
       const box = r.run.box;
       if (box.y < y0 - eps || bottom(box) > y1 + eps) continue;
       const rEm = Math.max(em, r.run.font.size);
+      if (right(box) <= left + eps) leftmost.set(r.band, Math.min(leftmost.get(r.band) ?? Infinity, box.x));
       if (right(box) <= left + eps && right(box) >= left - REACH_EM * rEm) enders.add(r.band);
       if (box.x >= rightX - eps && box.x <= rightX + REACH_EM * rEm) {
         const prev = starters.get(r.band);
@@ -117,7 +122,9 @@ export class PageGutters {
         while (xs[i]! - xs[j]! > ALIGN_PT) j++;
         best = Math.max(best, i - j + 1);
       }
-      ok = enders.size >= 3 && best >= 3;
+      // A column of list labels ("a.", "b.", "c.") left of aligned item text is no gutter.
+      const columns = [...enders].filter((b) => left - leftmost.get(b)! >= MIN_COLUMN_EM * em).length;
+      ok = columns >= 3 && best >= 3;
     }
     const channel = { x0: left, x1: rightX, y0: Number.isFinite(y0) ? y0 : top, y1: Number.isFinite(y1) ? y1 : bot };
     if (!Number.isFinite(y0) || !Number.isFinite(y1)) {
