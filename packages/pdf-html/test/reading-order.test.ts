@@ -45,6 +45,17 @@ describe('readingOrder', () => {
     expect(readingOrder(els, { em: 10 }).map((e) => e.text)).toEqual(['1.', 'item 1 text', '2.', 'item 2 text', '3.', 'item 3 text']);
   });
 
+  it('reads the pieces of one display line left to right when a taller glyph lifts one piece’s top', () => {
+    // "P(O = 1|H = 1, β)   =   1 − β": the minus sign's box rises half a point above the "=".
+    const lhs = line('P(O = 1|H = 1, β)', 200, 532, 10, { w: 120 });
+    const eq = line('=', 334, 532, 10, { w: 8 });
+    const rhs = { ...line('1 − β', 352, 532, 10, { w: 22 }), box: { x: 352, y: 523.5, w: 22, h: 10.5 } };
+    const above = line('The model is', 134, 510, 10, { w: 60 });
+    const figure = { ...line('[figure]', 40, 600, 10, { w: 100 }), box: { x: 40, y: 520, w: 100, h: 100 }, float: true };
+    const order = readingOrder([rhs, figure, eq, lhs, above], { em: 10 }).map((l) => l.text);
+    expect(order).toEqual(['The model is', '[figure]', 'P(O = 1|H = 1, β)', '=', '1 − β']);
+  });
+
   it('keeps a single column top to bottom', () => {
     const els = [line('c', 40, 300), line('a', 40, 100), line('b', 40, 200)];
     expect(readingOrder(els, { em: 10 }).map((e) => e.text)).toEqual(['a', 'b', 'c']);

@@ -9,6 +9,8 @@ export interface OrderOptions {
 const MIN_GUTTER_EM = 0.75;
 /** Each side of a gutter must hold at least this share of the region's width (list numbers are not a column). */
 const MIN_COLUMN_SHARE = 0.2;
+/** Pieces of about one height (this ratio at most) share a row with any piece their middle lies beside. */
+const MAX_ROW_RATIO = 1.6;
 
 /** `float`: a figure, which text flows around; it never blocks a column gutter and reads in the column holding its centre. */
 export type Placed = { box: Box; float?: boolean };
@@ -52,8 +54,29 @@ function cut<T extends Placed>(elements: T[], opts: OrderOptions, out: T[]): voi
       return;
     }
   }
-  // Overlapping elements with no whitespace between them: top to bottom, then left to right.
-  out.push(...[...elements].sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x));
+  // Overlapping elements with no whitespace between them: row by row, each row left to right.
+  out.push(...rowsLeftToRight(elements));
+}
+
+/**
+ * Top to bottom by rows, where a row is the elements each of whose middle falls
+ * within the other's height, or, among pieces of about one height, whose middle
+ * falls within the first one's height: pieces of one line read left to right
+ * however their tops differ ("= 1 − β", where the minus sign's box rises above
+ * the "="). A figure is no piece of a row: the lines beside it keep their order.
+ */
+const within = (a: Box, b: Box): boolean => a.y + a.h / 2 > b.y && a.y + a.h / 2 < bottom(b);
+
+function rowsLeftToRight<T extends Placed>(elements: T[]): T[] {
+  const rest = [...elements].sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x);
+  const out: T[] = [];
+  while (rest.length) {
+    const first = rest[0]!;
+    const row = first.float ? [first] : rest.filter((e) => e === first || (!e.float && within(e.box, first.box) && (within(first.box, e.box) || Math.max(e.box.h, first.box.h) <= MAX_ROW_RATIO * Math.min(e.box.h, first.box.h))));
+    out.push(...row.sort((a, b) => a.box.x - b.box.x));
+    for (const e of row) rest.splice(rest.indexOf(e), 1);
+  }
+  return out;
 }
 
 function splitColumns<T extends Placed>(elements: T[], opts: OrderOptions): T[][] | undefined {
