@@ -114,6 +114,18 @@ describe('page structure before lines', () => {
     expect(texts(p!.nodes)).toEqual(['The Identity Theft Resource Center reports that almost 5000 breaches occurred.', 'footnote: See the center’s own site for its method.']);
   });
 
+  it('never runs an open line (a fraction’s denominator) on into a numbered section heading below it', () => {
+    const runs: TextRun[] = [
+      run('Rearranging and taking the limit yields', 40, 100, 10.9, { w: 300 }),
+      run('= (b − d)N = rN(t).', 200, 120, 10.9, { w: 100 }),
+      run('dt', 183, 128, 10.9, { w: 10 }),
+      run('3.1.2 Solution', 40, 160, 11.96, { w: 80 }),
+      run('The solution is given by an exponential.', 40, 180, 10.9, { w: 300 }),
+    ];
+    const [p] = assembleBook([page(1, runs)]);
+    expect(texts(p!.nodes).slice(-2)).toEqual(['3.1.2 Solution', 'The solution is given by an exponential.']);
+  });
+
   it('makes list items blocks of their own, however short, numbers kept by the list', () => {
     const runs: TextRun[] = [
       run('The axial skeleton includes:', 40, 100, 10, { w: 150 }),

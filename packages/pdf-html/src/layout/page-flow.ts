@@ -65,8 +65,10 @@ export function pageEm(lines: Line[]): number {
 }
 
 const endsOpen = (text: string): boolean => !/[.!?:;]["'”’)\]]*$/.test(text);
+/** "3.1.2 Solution": a section number and a capitalised title open a heading, never the rest of a sentence. */
+const SECTION_NUMBER = /^\p{N}+(?:\.\p{N}+)+\.?\s+\p{Lu}/u;
 /** Text that can only be the rest of a sentence: lower case, or a number or bracket after an open line ("... Culver / 1971; Horn ..."). */
-export const startsLower = (text: string): boolean => /^\p{Ll}/u.test(text) || (/^[\p{N}(\[]/u.test(text) && !listMarker(text));
+export const startsLower = (text: string): boolean => /^\p{Ll}/u.test(text) || (/^[\p{N}(\[]/u.test(text) && !listMarker(text) && !SECTION_NUMBER.test(text));
 
 /** Could `g` go on in `f`? It ends mid-sentence on a full line, in the same size of type. */
 export function continuesInto(g: TextFlow, f: TextFlow): boolean {
