@@ -56,6 +56,15 @@ describe('readingOrder', () => {
     expect(order).toEqual(['The model is', '[figure]', 'P(O = 1|H = 1, β)', '=', '1 − β']);
   });
 
+  it('reads a display formula set between two lines of text in its place, not as a column of its own', () => {
+    const els = [
+      line('At the steady-state n = 1', 83, 430, 10.9, { w: 126 }),
+      line('H′(n) = −1', 275, 444, 10.9, { w: 61 }),
+      line('hence n = 1 is linearly stable.', 83, 464, 10.9, { w: 146 }),
+    ];
+    expect(readingOrder([...els].reverse(), { em: 10.9 }).map((l) => l.text)).toEqual(['At the steady-state n = 1', 'H′(n) = −1', 'hence n = 1 is linearly stable.']);
+  });
+
   it('keeps a single column top to bottom', () => {
     const els = [line('c', 40, 300), line('a', 40, 100), line('b', 40, 200)];
     expect(readingOrder(els, { em: 10 }).map((e) => e.text)).toEqual(['a', 'b', 'c']);

@@ -85,7 +85,7 @@ function splitColumns<T extends Placed>(elements: T[], opts: OrderOptions): T[][
   const left = Math.min(...blocking.map((e) => e.box.x));
   const width = Math.max(...blocking.map((e) => right(e.box))) - left;
   const gaps = projectionGaps(blocking.map((e) => [e.box.x, right(e.box)]))
-    .filter((g) => g.size >= MIN_GUTTER_EM * opts.em)
+    .filter((g) => g.size >= MIN_GUTTER_EM * opts.em && sideBySide(blocking, g.at))
     .map((g) => g.at);
   if (!gaps.length) return undefined;
   const groups: T[][] = [];
@@ -103,6 +103,17 @@ function splitColumns<T extends Placed>(elements: T[], opts: OrderOptions): T[][
     else merged.push([...g]);
   }
   return merged.length > 1 ? merged : undefined;
+}
+
+/**
+ * Columns stand side by side: some text left of the gap shares a height with
+ * some text right of it. Pieces only stacked, as a display formula set between
+ * two lines of text is, read top to bottom.
+ */
+function sideBySide(elements: Placed[], at: number): boolean {
+  const leftOf = elements.filter((e) => right(e.box) <= at);
+  const rightOf = elements.filter((e) => e.box.x >= at);
+  return leftOf.some((a) => rightOf.some((b) => Math.min(bottom(a.box), bottom(b.box)) > Math.max(a.box.y, b.box.y)));
 }
 
 function narrow<T extends Placed>(g: T[], width: number): boolean {
