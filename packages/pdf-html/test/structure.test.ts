@@ -126,6 +126,25 @@ describe('page structure before lines', () => {
     expect(texts(p!.nodes).slice(-2)).toEqual(['3.1.2 Solution', 'The solution is given by an exponential.']);
   });
 
+  it('runs a paragraph over a page break past the labels of a figure heading the next page', () => {
+    const first = page(1, [
+      run('In contrast, Bayesian TEA explicitly models the', 40, 700, 10, { w: 500 }),
+      run('rest of the first page is above this line.', 40, 688 - 600, 10, { w: 200 }),
+    ]);
+    const images = [
+      { box: { x: 220, y: 130, w: 58, h: 63 }, src: 'images/p2-1.png', width: 58, height: 63 },
+      { box: { x: 300, y: 130, w: 58, h: 63 }, src: 'images/p2-2.png', width: 58, height: 63 },
+    ];
+    const second = page(2, [
+      run('a', 160, 150, 10, { w: 5 }),
+      run('π', 200, 150, 10, { w: 5 }),
+      run('b', 450, 180, 10, { w: 5 }),
+      run('alternative hypothesis that a few terms generated the gene set.', 40, 260, 10, { w: 400 }),
+    ], images);
+    const pages = assembleBook([first, second]);
+    expect(texts(pages[0]!.nodes)).toContain('In contrast, Bayesian TEA explicitly models the alternative hypothesis that a few terms generated the gene set.');
+  });
+
   it('makes list items blocks of their own, however short, numbers kept by the list', () => {
     const runs: TextRun[] = [
       run('The axial skeleton includes:', 40, 100, 10, { w: 150 }),

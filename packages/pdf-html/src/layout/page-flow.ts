@@ -89,6 +89,20 @@ export function joinFlows(g: TextFlow, f: TextFlow, vocab: Vocabulary): void {
 export const isBody = (f: Flow): f is TextFlow => f.kind === 'text' && !f.role && !f.rotated && !f.figureText && !isCaptionFlow(f);
 
 /**
+ * Wordless text level with an image ("a p π β b" set between the pieces of a
+ * figure drawn as several images) labels the figure: it is not running text,
+ * so no paragraph runs on into it or past it.
+ */
+function markFigureLabels(flow: Flow[]): void {
+  const images = flow.flatMap((f) => (f.kind === 'image' ? [f.image.box] : []));
+  for (const f of flow) {
+    if (f.kind !== 'text' || f.role || /\p{L}{2}/u.test(f.text)) continue;
+    const box = f.block.box;
+    if (images.some((b) => Math.min(bottom(b), bottom(box)) > Math.max(b.y, box.y))) f.figureText = true;
+  }
+}
+
+/**
  * A paragraph broken by a column end or by a figure placed inside it is one
  * paragraph: text that ends mid-sentence on a full-width line, followed (past
  * any figures, captions and notes) by text in the same size that starts in
@@ -184,6 +198,7 @@ export function pageFlow(p: PageLayout, roleOf: Map<number, FurnitureRole>, voca
     else flow.push({ kind: 'table', table: el.table! });
   }
   flush();
+  markFigureLabels(flow);
   mergeContinuations(flow, vocab);
 
   // Margin notes, each right after the body paragraph beside its first line.
