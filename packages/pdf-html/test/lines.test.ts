@@ -1,5 +1,6 @@
 import { buildLines } from '../src/layout/lines.js';
 import { markerLabels, plainText } from '../src/layout/marks.js';
+import type { TextRun } from '../src/layout/types.js';
 import { run } from './fixtures.js';
 
 describe('buildLines', () => {
@@ -16,6 +17,39 @@ describe('buildLines', () => {
     expect(markerLabels(lines[0]!.text)).toEqual(['2']);
     expect(lines[0]!.font.size).toBe(10);
     expect(lines[0]!.baseline).toBe(100);
+  });
+
+  it('sets a run-in heading apart from the paragraph it opens (bold words, a quad, regular text), but not a bold caption label', () => {
+    const lines = buildLines([
+      run('Multispecies', 72, 464, 9.96, { bold: true, w: 62.6 }),
+      run('competition–colonization', 140.8, 464, 9.96, { bold: true, w: 125.1 }),
+      run('tradeoff', 272.1, 464, 9.96, { bold: true, w: 38.8 }),
+      run('The work of David', 320.8, 464, 9.96, { w: 89.8 }),
+      run('Figure 2.', 72, 500, 9.96, { bold: true, w: 40 }),
+      run('Succession in an old field.', 122, 500, 9.96, { w: 120 }),
+    ]);
+    expect(lines.map((l) => l.text)).toEqual(['Multispecies competition–colonization tradeoff', 'The work of David', 'Figure 2. Succession in an old field.']);
+  });
+
+  it('keeps a subscript stacked under a superscript on its line ("p∗" over "2", the line going on after them)', () => {
+    // Boxes as pdf.js gives them on a real page (primer-ecology-ch9, p. 3).
+    const at = (text: string, x: number, y: number, w: number, h: number, baseline: number, size: number): TextRun => ({ ...run(text, x, baseline, size, { w }), box: { x, y, w, h } });
+    const lines = buildLines([
+      at('If we assume', 72, 293.7, 56, 10, 301.7, 9.96),
+      at('m', 131.4, 294.8, 8.7, 8.8, 301.7, 9.96),
+      at('1', 140.1, 298.4, 4, 6.2, 303.2, 6.97),
+      at(', perhaps to focus entirely on the competition–colonization tradeoff, we can simplify', 150, 293.7, 390, 10, 301.7, 9.96),
+      at('eq. 2 further to examine when species 2 can invade (i.e.', 72, 305.7, 287.1, 10, 313.7, 9.96),
+      at('p', 362.4, 306.7, 5, 8.8, 313.7, 9.96),
+      at('∗', 367.4, 304.8, 4.1, 6.6, 310, 6.97),
+      at('2', 367.4, 311.3, 4, 6.2, 316.1, 6.97),
+      at('>', 374.8, 306.7, 7.7, 8.8, 313.7, 9.96),
+      at('0). Eq. 2 can simplify to', 385.3, 305.7, 154.7, 10, 313.7, 9.96),
+    ]);
+    expect(lines.map((l) => plainText(l.text))).toEqual([
+      'If we assume m1, perhaps to focus entirely on the competition–colonization tradeoff, we can simplify',
+      'eq. 2 further to examine when species 2 can invade (i.e. p∗2 > 0). Eq. 2 can simplify to',
+    ]);
   });
 
   it('splits two columns printed on the same baseline at the gutter', () => {

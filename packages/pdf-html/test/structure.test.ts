@@ -145,6 +145,25 @@ describe('page structure before lines', () => {
     expect(texts(pages[0]!.nodes)).toContain('In contrast, Bayesian TEA explicitly models the alternative hypothesis that a few terms generated the gene set.');
   });
 
+  it('places a footnote after the prose that calls it, not after a formula with a raised 1 above it', () => {
+    const runs: TextRun[] = [
+      run('p = m', 200, 100, 10, { w: 30 }),
+      run('1', 230, 96, 6, { w: 3 }),
+      run('− c', 236, 100, 10, { w: 20 }),
+      run('The high diversity of these communities contradicts the model.', 40, 130, 10, { w: 290 }),
+      run('1', 330, 126, 6, { w: 3 }),
+      run('Another pattern they observed was that weaker competitors came first.', 40, 160, 10, { w: 320 }),
+      run('1', 40, 700, 8, { w: 4 }),
+      run('For contrasting views see Craine (2005).', 46, 700, 8, { w: 200 }),
+    ];
+    const [p] = assembleBook([page(1, runs)]);
+    expect(texts(p!.nodes).slice(1)).toEqual([
+      'The high diversity of these communities contradicts the model.',
+      'footnote: For contrasting views see Craine (2005).',
+      'Another pattern they observed was that weaker competitors came first.',
+    ]);
+  });
+
   it('makes list items blocks of their own, however short, numbers kept by the list', () => {
     const runs: TextRun[] = [
       run('The axial skeleton includes:', 40, 100, 10, { w: 150 }),

@@ -50,7 +50,9 @@ function placeNotes(pf: PageFlow): Map<TextFlow, Set<string>> {
   const resolved = new Map<TextFlow, Set<string>>();
   const notes = pf.flow.filter((f): f is TextFlow => f.kind === 'text' && !!f.role && !!f.label);
   for (const note of notes) {
-    const caller = pf.flow.find((f): f is TextFlow => f.kind === 'text' && f !== note && markerLabels(f.text).includes(note.label!));
+    const callers = pf.flow.filter((f): f is TextFlow => f.kind === 'text' && f !== note && markerLabels(f.text).includes(note.label!));
+    // A raised "1" in a formula looks like a call too: the call stands in prose.
+    const caller = callers.find((f) => (f.text.match(/\p{L}{2,}/gu) ?? []).length >= 3) ?? callers[0];
     if (!caller) continue;
     let set = resolved.get(caller);
     if (!set) resolved.set(caller, (set = new Set()));

@@ -1,3 +1,4 @@
+import { isCaption } from './captions.js';
 import { PageGutters } from './gutters.js';
 import { isMarkerText, wrapMarker } from './marks.js';
 import { type Line, type TextRun, type FontStyle, bottom, overlap, right, union } from './types.js';
@@ -12,6 +13,8 @@ const JUSTIFIED_GAP_EM = 1.5;
 const WIDE_GAP_EM = 3;
 /** A gap wider than this many ems gets a space when neither side has one. */
 const SPACE_GAP_EM = 0.15;
+/** A run-in heading is set off from its paragraph's first words by at least this many ems (LaTeX's \paragraph: a quad). */
+const RUN_IN_GAP_EM = 0.8;
 /** A note call is set at most this share of the line's size: 0.7 in TeX, about 0.8 in word processors (8 on 10 pt). */
 const MAX_CALL_SIZE = 0.85;
 
@@ -71,11 +74,12 @@ export function buildLines(runs: TextRun[]): Line[] {
   const gutters = PageGutters.of(sorted);
   const pieces: TextRun[][] = [];
   for (const c of clusters) {
-    const byX = dropOverprint(c.runs.sort((a, b) => a.box.x - b.box.x));
+    // Scripts stacked at one x ("p" with "∗" over "1") read superscript first, whatever order they were drawn in.
+    const byX = dropOverprint(c.runs.sort((a, b) => (Math.abs(a.box.x - b.box.x) < 0.5 ? a.baseline - b.baseline : a.box.x - b.box.x)));
     let current: TextRun[] = [];
     for (const run of byX) {
       const prev = current[current.length - 1];
-      if (prev && splitsAt(prev, run, gutters)) {
+      if (prev && (splitsAt(prev, run, gutters) || endsRunInHeading(current, run))) {
         pieces.push(current);
         current = [];
       }
@@ -126,6 +130,20 @@ function splitsAt(prev: TextRun, run: TextRun, gutters: PageGutters): boolean {
 }
 
 /**
+ * A run-in heading ("Multispecies competition–colonization tradeoff  The work
+ * of David ..."): bold words opening the line, a quad, then the paragraph in
+ * regular type. The heading is a line of its own. A bold caption label
+ * ("Figure 2.") runs on into its caption.
+ */
+function endsRunInHeading(head: TextRun[], run: TextRun): boolean {
+  const last = head[head.length - 1];
+  if (!last || run.font.bold || !head.every((r) => r.font.bold)) return false;
+  if (run.box.x - right(last.box) < RUN_IN_GAP_EM * em(last, run) || Math.abs(last.font.size - run.font.size) > 0.12 * em(last, run)) return false;
+  const text = head.map((r) => r.text).join(' ');
+  return (text.match(/\p{L}{2,}/gu) ?? []).length >= 2 && !isCaption(text);
+}
+
+/**
  * A wide gap that is no gutter still joins one line when both sides are set
  * alike: a justified line's stretched spaces, a section number before its
  * heading ("3.5   Leopard Slug"), a list number before its item.
@@ -164,7 +182,10 @@ function stitch(pieces: TextRun[][], gutters: PageGutters): TextRun[][] {
       const bot = Math.max(bottom(last.box), bottom(first.box));
       const size = em(last, first);
       const stretched = justified && gap <= WIDE_GAP_EM * size && Math.abs(last.font.size - first.font.size) <= 0.12 * size;
-      if (gap > -0.1 * size && (joinable(last, first, gap, true) || stretched) && !gutters.isGutter(right(last.box), first.box.x, top, bot, size)) {
+      // A subscript stacked under a superscript ("p∗" over "2") starts left of where the superscript ends.
+      const body = Math.max(...current.map((r) => r.font.size), ...piece.map((r) => r.font.size));
+      const stacked = Math.max(last.font.size, first.font.size) <= MAX_CALL_SIZE * body && gap > -0.6 * body;
+      if ((gap > -0.1 * size || stacked) && (joinable(last, first, gap, true) || stretched) && !endsRunInHeading(current, first) && !gutters.isGutter(right(last.box), first.box.x, top, bot, size)) {
         current = [...current, ...piece];
         continue;
       }

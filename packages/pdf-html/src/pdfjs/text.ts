@@ -54,8 +54,13 @@ export function textRuns(
     }
     const style = styles[item.fontName] ?? {};
     // Standard-14 fonts and broken font files report no (or NaN) metrics.
-    const ascent = Number.isFinite(style.ascent) ? Math.min(1.1, Math.max(0.5, style.ascent!)) : 0.8;
-    const descent = Number.isFinite(style.descent) ? Math.min(0, Math.max(-0.5, style.descent!)) : -0.2;
+    let ascent = Number.isFinite(style.ascent) ? Math.min(1.1, Math.max(0.5, style.ascent!)) : 0.8;
+    let descent = Number.isFinite(style.descent) ? Math.min(0, Math.max(-0.5, style.descent!)) : -0.2;
+    // A font claiming under 0.7 em from descender to ascender (some subset fonts report an x-height) would make its lines look set apart.
+    if (ascent - descent < 0.7) {
+      ascent = 0.8;
+      descent = -0.2;
+    }
     const len = Math.hypot(m[0], m[1]);
     const ux = len ? m[0] / len : 1;
     const uy = len ? m[1] / len : 0;
