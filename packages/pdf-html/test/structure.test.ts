@@ -202,6 +202,15 @@ describe('page structure before lines', () => {
     expect(detectTables(text, 10).tables).toHaveLength(0);
   });
 
+  it('reads a table whose first column counts 1, 2, 3 as a table, and a numbered list as a list', () => {
+    const rows = [['Week', 'Up to Section', 'Tutorial sheet', 'Assessment'], ['1', '1.4', '1', ''], ['2', '1.6', '1', 'Quiz 1'], ['3', '2.2', '2', ''], ['4', '2.3.7', '2', 'Quiz 2']];
+    const grid = rows.flatMap((r, i) => r.flatMap((c, j) => (c ? [line(c, [147, 185, 262, 341][j]!, 570 + i * 13.5, 10.9, { w: c.length * 5 })] : [])));
+    expect(detectTables(grid, 10.9).tables.map((t) => t.rows)).toEqual([rows]);
+    const items = ['Fill the chamber with Ringer’s solution and wait a minute', 'Place the skin between the two halves of the chamber', 'Read the current off the meter every thirty seconds'];
+    const list = items.flatMap((t, i) => [line(`${i + 1}`, 50, 100 + i * 14, 10, { w: 5 }), line(t, 64, 100 + i * 14, 10, { w: 300 })]);
+    expect(detectTables(list, 10).tables).toHaveLength(0);
+  });
+
   it('keeps side-by-side captions apart, each in its own figure, none inside the text', () => {
     const runs: TextRun[] = [
       run('Bone is remodelled throughout life, during devel-', 40, 100, 10, { w: 500 }),

@@ -139,6 +139,9 @@ function assign(cells: Line[], columns: Column[]): Map<number, Line[]> | undefin
   return out;
 }
 
+/** Rows after a column of markers averaging more characters than this read as list items, not table cells. */
+const LIST_ITEM_CHARS = 40;
+
 function accept(c: Candidate): boolean {
   const n = c.columns.length;
   if (n < 2) return false;
@@ -151,8 +154,11 @@ function accept(c: Candidate): boolean {
   if (filled.reduce((a, t) => a + t.length, 0) / filled.length < 3) return false;
   // A table of contents: dot leaders to the page numbers; the contents filter wants it as lines.
   if (cells.filter((r) => r.some((t) => /(?:\.\s?){5,}/.test(t))).length >= cells.length / 2) return false;
-  // Bullets or item numbers down the first column: a list.
-  if (cells.filter((r) => r[0]!.length === 1 || listMarker(`${r[0]} item`)).length >= 0.8 * cells.length) return false;
+  // Bullets or item numbers down the first column, prose after them: a list. Short cells in several columns after a
+  // column of numbers ("1 | 1.4 | 1 | Quiz 1") are a table's rows.
+  const markers = cells.filter((r) => r[0]!.length === 1 || listMarker(`${r[0]} item`)).length >= 0.8 * cells.length;
+  const restLength = cells.reduce((a, r) => a + r.slice(1).join(' ').trim().length, 0) / cells.length;
+  if (markers && (n === 2 || restLength > LIST_ITEM_CHARS)) return false;
   // Display math (operators and lone letters as cells) and plot axes (runs of tick values) are not tables.
   if (filled.filter((t) => MATH_CELL.test(t) || TICKS.test(t)).length >= 0.25 * filled.length) return false;
   // Equations: "=" in most rows, or equation numbers down the last column.
