@@ -65,6 +65,14 @@ describe('readingOrder', () => {
     expect(readingOrder([...els].reverse(), { em: 10.9 }).map((l) => l.text)).toEqual(['At the steady-state n = 1', 'H′(n) = −1', 'hence n = 1 is linearly stable.']);
   });
 
+  it('reads a display fraction numerator, denominator, then the rest of its line; lines of tight leading stay top to bottom', () => {
+    const els = [line('dN', 247.1, 468, 10.9, { w: 14.6 }), line('= (b − d)N = rN(t).', 267.1, 475.5, 10.9, { w: 99 }), line('dt', 250, 483, 10.9, { w: 9.9 })];
+    expect(readingOrder([...els].reverse(), { em: 10.9 }).map((l) => l.text)).toEqual(['dN', 'dt', '= (b − d)N = rN(t).']);
+    // Overlapping boxes (leading tighter than the boxes) of a paragraph: no fraction, whatever their widths.
+    const tight = [line('a first line of text here', 40, 100, 10, { w: 200 }), line('second', 40, 109, 10, { w: 40 }), line('third line, longer', 40, 118, 10, { w: 120 })];
+    expect(readingOrder([...tight].reverse(), { em: 10 }).map((l) => l.text)).toEqual(['a first line of text here', 'second', 'third line, longer']);
+  });
+
   it('keeps a single column top to bottom', () => {
     const els = [line('c', 40, 300), line('a', 40, 100), line('b', 40, 200)];
     expect(readingOrder(els, { em: 10 }).map((e) => e.text)).toEqual(['a', 'b', 'c']);

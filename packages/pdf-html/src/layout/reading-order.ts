@@ -11,6 +11,10 @@ const MIN_GUTTER_EM = 0.75;
 const MIN_COLUMN_SHARE = 0.2;
 /** Pieces of about one height (this ratio at most) share a row with any piece their middle lies beside. */
 const MAX_ROW_RATIO = 1.6;
+/** A formula line with its fractions has a handful of pieces; more overlapping pieces are something else. */
+const MAX_FRACTION_PIECES = 12;
+/** ... and is at most this many of its pieces' (median) heights tall. */
+const MAX_FRACTION_LINES = 3;
 
 /** `float`: a figure, which text flows around; it never blocks a column gutter and reads in the column holding its centre. */
 export type Placed = { box: Box; float?: boolean };
@@ -54,8 +58,48 @@ function cut<T extends Placed>(elements: T[], opts: OrderOptions, out: T[]): voi
       return;
     }
   }
-  // Overlapping elements with no whitespace between them: row by row, each row left to right.
-  out.push(...rowsLeftToRight(elements));
+  // Overlapping elements with no whitespace between them: a display fraction by its stacks, otherwise row by row.
+  if (elements.length <= MAX_FRACTION_PIECES && isFraction(elements)) out.push(...stacksLeftToRight(elements));
+  else out.push(...rowsLeftToRight(elements));
+}
+
+const xOverlap = (a: Box, b: Box): boolean => Math.min(right(a), right(b)) > Math.max(a.x, b.x);
+const yOverlap = (a: Box, b: Box): boolean => Math.min(bottom(a), bottom(b)) > Math.max(a.y, b.y);
+
+/**
+ * A display fraction: two pieces stacked one over the other (numerator and
+ * denominator) that both reach into the height of a piece beside them (the
+ * formula's main line, "dN/dt = (b − d)N").
+ */
+function isFraction(elements: Placed[]): boolean {
+  const text = elements.filter((e) => !e.float);
+  if (text.length !== elements.length) return false;
+  // One formula line with its numerators and denominators, not several lines.
+  const heights = text.map((e) => e.box.h).sort((a, b) => a - b);
+  const top = Math.min(...text.map((e) => e.box.y));
+  if (Math.max(...text.map((e) => bottom(e.box))) - top > MAX_FRACTION_LINES * heights[heights.length >> 1]!) return false;
+  return text.some((a) =>
+    text.some(
+      (b) =>
+        b !== a &&
+        xOverlap(a.box, b.box) &&
+        bottom(a.box) <= b.box.y + b.box.h / 2 &&
+        text.some((c) => c !== a && c !== b && !xOverlap(c.box, a.box) && !xOverlap(c.box, b.box) && yOverlap(c.box, a.box) && yOverlap(c.box, b.box)),
+    ),
+  );
+}
+
+/** Pieces stacked over one another read top to bottom as one, the stacks left to right: numerator, denominator, then the rest of the line. */
+function stacksLeftToRight<T extends Placed>(elements: T[]): T[] {
+  const stacks: T[][] = [];
+  for (const e of [...elements].sort((a, b) => a.box.y - b.box.y)) {
+    const hit = stacks.filter((s) => s.some((o) => xOverlap(o.box, e.box)));
+    const merged = [...hit.flat(), e];
+    for (const h of hit) stacks.splice(stacks.indexOf(h), 1);
+    stacks.push(merged);
+  }
+  const left = (s: T[]): number => Math.min(...s.map((e) => e.box.x));
+  return stacks.sort((a, b) => left(a) - left(b)).flatMap((s) => s.sort((a, b) => a.box.y - b.box.y));
 }
 
 /**
