@@ -73,6 +73,19 @@ describe('readingOrder', () => {
     expect(readingOrder([...tight].reverse(), { em: 10 }).map((l) => l.text)).toEqual(['a first line of text here', 'second', 'third line, longer']);
   });
 
+  it('keeps a fraction with its formula line when the text below touches the denominator, and pairs no pieces across the page', () => {
+    const els = [
+      line('dN', 247.1, 468, 10.9, { w: 14.6 }),
+      line('= f(N)N = H(N), (3.1)', 267.1, 475.5, 10.9, { w: 150 }),
+      line('dt', 250, 483, 10.9, { w: 9.9 }),
+      line('where f is the per capita growth rate.', 83.5, 491, 10.9, { w: 300 }),
+    ];
+    expect(readingOrder([...els].reverse(), { em: 10.9 }).map((l) => l.text)).toEqual(['dN', 'dt', '= f(N)N = H(N), (3.1)', 'where f is the per capita growth rate.']);
+    // A short piece at the left margin between two justified lines' right ends is no formula line of theirs.
+    const far = [line('i Hi the activated genes,', 368.4, 637, 10, { w: 109 }), line('∑n', 157.4, 644, 10, { w: 15 }), line('i OiHi the false negatives.', 361.2, 650, 10, { w: 116 })];
+    expect(readingOrder([...far].reverse(), { em: 10 }).map((l) => l.text)).toEqual(['i Hi the activated genes,', '∑n', 'i OiHi the false negatives.']);
+  });
+
   it('keeps a single column top to bottom', () => {
     const els = [line('c', 40, 300), line('a', 40, 100), line('b', 40, 200)];
     expect(readingOrder(els, { em: 10 }).map((e) => e.text)).toEqual(['a', 'b', 'c']);

@@ -11,10 +11,8 @@ const MIN_GUTTER_EM = 0.75;
 const MIN_COLUMN_SHARE = 0.2;
 /** Pieces of about one height (this ratio at most) share a row with any piece their middle lies beside. */
 const MAX_ROW_RATIO = 1.6;
-/** A formula line with its fractions has a handful of pieces; more overlapping pieces are something else. */
-const MAX_FRACTION_PIECES = 12;
-/** ... and is at most this many of its pieces' (median) heights tall. */
-const MAX_FRACTION_LINES = 3;
+/** A display fraction's numerator and denominator stand at least this share of its line's height (limits are smaller). */
+const MIN_FRACTION_SHARE = 0.8;
 
 /** `float`: a figure, which text flows around; it never blocks a column gutter and reads in the column holding its centre. */
 export type Placed = { box: Box; float?: boolean };
@@ -58,48 +56,53 @@ function cut<T extends Placed>(elements: T[], opts: OrderOptions, out: T[]): voi
       return;
     }
   }
-  // Overlapping elements with no whitespace between them: a display fraction by its stacks, otherwise row by row.
-  if (elements.length <= MAX_FRACTION_PIECES && isFraction(elements)) out.push(...stacksLeftToRight(elements));
-  else out.push(...rowsLeftToRight(elements));
+  // Overlapping elements with no whitespace between them: row by row, a display fraction as one piece of its row.
+  out.push(...rowsLeftToRight(elements));
 }
 
 const xOverlap = (a: Box, b: Box): boolean => Math.min(right(a), right(b)) > Math.max(a.x, b.x);
 const yOverlap = (a: Box, b: Box): boolean => Math.min(bottom(a), bottom(b)) > Math.max(a.y, b.y);
+const middle = (a: Box): number => a.y + a.h / 2;
 
 /**
- * A display fraction: two pieces stacked one over the other (numerator and
- * denominator) that both reach into the height of a piece beside them (the
- * formula's main line, "dN/dt = (b − d)N").
+ * Display fractions: two pieces stacked one over the other (numerator and
+ * denominator) that both reach into the height of a piece beside them, the
+ * numerator centred above its top and the denominator below its bottom (the
+ * formula's main line, "dN/dt = (b − d)N"), both set about as large as that line
+ * and next to it.
+ * Each becomes one piece of that line's row: numerator, then denominator.
  */
-function isFraction(elements: Placed[]): boolean {
+function fractions<T extends Placed>(elements: T[]): Array<{ line: T; parts: [T, T] }> {
+  const used = new Set<T>();
+  const out: Array<{ line: T; parts: [T, T] }> = [];
   const text = elements.filter((e) => !e.float);
-  if (text.length !== elements.length) return false;
-  // One formula line with its numerators and denominators, not several lines.
-  const heights = text.map((e) => e.box.h).sort((a, b) => a - b);
-  const top = Math.min(...text.map((e) => e.box.y));
-  if (Math.max(...text.map((e) => bottom(e.box))) - top > MAX_FRACTION_LINES * heights[heights.length >> 1]!) return false;
-  return text.some((a) =>
-    text.some(
-      (b) =>
-        b !== a &&
-        xOverlap(a.box, b.box) &&
-        bottom(a.box) <= b.box.y + b.box.h / 2 &&
-        text.some((c) => c !== a && c !== b && !xOverlap(c.box, a.box) && !xOverlap(c.box, b.box) && yOverlap(c.box, a.box) && yOverlap(c.box, b.box)),
-    ),
-  );
-}
-
-/** Pieces stacked over one another read top to bottom as one, the stacks left to right: numerator, denominator, then the rest of the line. */
-function stacksLeftToRight<T extends Placed>(elements: T[]): T[] {
-  const stacks: T[][] = [];
-  for (const e of [...elements].sort((a, b) => a.box.y - b.box.y)) {
-    const hit = stacks.filter((s) => s.some((o) => xOverlap(o.box, e.box)));
-    const merged = [...hit.flat(), e];
-    for (const h of hit) stacks.splice(stacks.indexOf(h), 1);
-    stacks.push(merged);
+  for (const a of text) {
+    for (const b of text) {
+      if (a === b || used.has(a) || used.has(b) || !xOverlap(a.box, b.box) || middle(a.box) >= middle(b.box) || bottom(a.box) > middle(b.box)) continue;
+      // Numerator and denominator sit within a line's height of each other.
+      if (b.box.y - bottom(a.box) > Math.max(a.box.h, b.box.h)) continue;
+      const line = text.find(
+        (c) =>
+          c !== a &&
+          c !== b &&
+          // Set in the line's own size: the limits of a "∑" are smaller and stay in their rows.
+          Math.min(a.box.h, b.box.h) >= MIN_FRACTION_SHARE * c.box.h &&
+          !xOverlap(c.box, a.box) &&
+          !xOverlap(c.box, b.box) &&
+          yOverlap(c.box, a.box) &&
+          yOverlap(c.box, b.box) &&
+          // Numerator above the line's top, denominator below its bottom, each reaching into it.
+          middle(a.box) < c.box.y &&
+          middle(b.box) > bottom(c.box) &&
+          // Beside the line, not across the page from it.
+          Math.max(Math.min(a.box.x, b.box.x) - right(c.box), c.box.x - Math.max(right(a.box), right(b.box))) <= 2 * c.box.h,
+      );
+      if (!line) continue;
+      used.add(a).add(b);
+      out.push({ line, parts: [a, b] });
+    }
   }
-  const left = (s: T[]): number => Math.min(...s.map((e) => e.box.x));
-  return stacks.sort((a, b) => left(a) - left(b)).flatMap((s) => s.sort((a, b) => a.box.y - b.box.y));
+  return out;
 }
 
 /**
@@ -112,12 +115,24 @@ function stacksLeftToRight<T extends Placed>(elements: T[]): T[] {
 const within = (a: Box, b: Box): boolean => a.y + a.h / 2 > b.y && a.y + a.h / 2 < bottom(b);
 
 function rowsLeftToRight<T extends Placed>(elements: T[]): T[] {
-  const rest = [...elements].sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x);
+  // A fraction stands in its line's row as one piece, at its own x.
+  type Piece = { box: Box; float?: boolean; members: T[] };
+  const units = fractions(elements);
+  const inUnit = new Set(units.flatMap((u) => u.parts));
+  const pieces: Piece[] = [
+    ...elements.filter((e) => !inUnit.has(e)).map((e) => ({ box: e.box, ...(e.float ? { float: true } : {}), members: [e] })),
+    ...units.map((u) => {
+      const x = Math.min(u.parts[0].box.x, u.parts[1].box.x);
+      const r = Math.max(right(u.parts[0].box), right(u.parts[1].box));
+      return { box: { x, y: u.line.box.y, w: r - x, h: u.line.box.h }, members: [...u.parts] };
+    }),
+  ];
+  const rest = pieces.sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x);
   const out: T[] = [];
   while (rest.length) {
     const first = rest[0]!;
     const row = first.float ? [first] : rest.filter((e) => e === first || (!e.float && within(e.box, first.box) && (within(first.box, e.box) || Math.max(e.box.h, first.box.h) <= MAX_ROW_RATIO * Math.min(e.box.h, first.box.h))));
-    out.push(...row.sort((a, b) => a.box.x - b.box.x));
+    out.push(...row.sort((a, b) => a.box.x - b.box.x).flatMap((p) => p.members));
     for (const e of row) rest.splice(rest.indexOf(e), 1);
   }
   return out;
