@@ -164,6 +164,21 @@ describe('page structure before lines', () => {
     ]);
   });
 
+  it('never runs prose on into a code block set in a fixed-pitch face, nor code into prose', () => {
+    const mono = (r: TextRun): TextRun => ({ ...r, font: { ...r.font, mono: true } });
+    const runs: TextRun[] = [
+      run('We then create expressions for the two equations of the model above.', 40, 100, 10, { w: 468 }),
+      mono(run('no.of.species <- 5', 40, 112, 10, { w: 90 })),
+      mono(run('ranks <- 1:no.of.species', 40, 124, 10, { w: 120 })),
+      run('where the ranks run from the most to the least abundant species.', 40, 136, 10, { w: 468 }),
+    ];
+    const [p] = assembleBook([page(1, runs)]);
+    expect(texts(p!.nodes)).toEqual(['We then create expressions for the two equations of the model above.', 'no.of.species <- 5 ranks <- 1:no.of.species', 'where the ranks run from the most to the least abundant species.']);
+    // A URL set in a typewriter face, most of its line, does not make the line code.
+    const url = [run('It is available from', 40, 100, 10, { w: 100 }), mono(run('https://github.com/evoldoers/wtfgenes', 145, 100, 10, { w: 190 })), run('under the BSD3 license.', 40, 112, 10, { w: 120 })];
+    expect(texts(assembleBook([page(1, url)])[0]!.nodes)).toEqual(['It is available from https://github.com/evoldoers/wtfgenes under the BSD3 license.']);
+  });
+
   it('makes list items blocks of their own, however short, numbers kept by the list', () => {
     const runs: TextRun[] = [
       run('The axial skeleton includes:', 40, 100, 10, { w: 150 }),

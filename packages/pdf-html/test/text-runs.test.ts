@@ -16,4 +16,9 @@ describe('textRuns', () => {
     expect(runs.map((r) => r.box.h)).toEqual([10, 10]);
     expect(runs[1]!.box.y - (runs[0]!.box.y + runs[0]!.box.h)).toBeCloseTo(2);
   });
+
+  it('marks runs in a fixed-pitch face (LMMono, Courier) as code', () => {
+    const runs = textRuns([item('x <- 1', 700, 'f1'), item('prose', 712, 'f2')], {}, identity, (n) => ({ name: n === 'f1' ? 'OIGPFR+LMMono10-Regular' : 'QDFPSL+LMRoman10-Regular' }), (s) => s);
+    expect(runs.map((r) => !!r.font.mono)).toEqual([true, false]);
+  });
 });

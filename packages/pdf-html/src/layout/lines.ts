@@ -15,6 +15,8 @@ const WIDE_GAP_EM = 3;
 const SPACE_GAP_EM = 0.15;
 /** A run-in heading is set off from its paragraph's first words by at least this many ems (LaTeX's \paragraph: a quad). */
 const RUN_IN_GAP_EM = 0.8;
+/** A line is code when at least this share of its characters is set fixed-pitch. */
+const MIN_CODE_SHARE = 0.9;
 /** A note call is set at most this share of the line's size: 0.7 in TeX, about 0.8 in word processors (8 on 10 pt). */
 const MAX_CALL_SIZE = 0.85;
 
@@ -243,8 +245,14 @@ function makeLine(runs: TextRun[]): Line {
       font = f;
     }
   }
+  // Code only when nearly all of it is fixed-pitch: a URL set in a typewriter face does not make prose code.
+  const chars = (rs: TextRun[]): number => rs.reduce((a, r) => a + r.text.replace(/\s/g, '').length, 0);
+  const mono = chars(runs.filter((r) => r.font.mono)) >= MIN_CODE_SHARE * chars(runs);
   // The line's baseline is that of its dominant style, not of a superscript.
   const main = runs.find((r) => r.font === font) ?? runs[0]!;
+  font = { ...font };
+  if (mono) font.mono = true;
+  else delete font.mono;
   let text = '';
   let box = runs[0]!.box;
   let prev: TextRun | undefined;

@@ -70,13 +70,13 @@ const SECTION_NUMBER = /^\p{N}+(?:\.\p{N}+)+\.?\s+\p{Lu}/u;
 /** Text that can only be the rest of a sentence: lower case, or a number or bracket after an open line ("... Culver / 1971; Horn ..."). */
 export const startsLower = (text: string): boolean => /^\p{Ll}/u.test(text) || (/^[\p{N}(\[]/u.test(text) && !listMarker(text) && !SECTION_NUMBER.test(text));
 
-/** Could `g` go on in `f`? It ends mid-sentence on a full line, in the same size of type. */
+/** Could `g` go on in `f`? It ends mid-sentence on a full line, in the same size of type, both code or both prose. */
 export function continuesInto(g: TextFlow, f: TextFlow): boolean {
   const lines = g.block.lines;
   const widest = Math.max(...lines.map((l) => l.box.w));
   const lastFull = lines.length < 2 || lines[lines.length - 1]!.box.w >= 0.7 * widest;
   // Weight may change: a reference or run-in paragraph whose first line is mostly bold goes on in regular type.
-  const style = Math.abs(g.block.font.size - f.block.font.size) <= 0.12 * g.block.font.size;
+  const style = Math.abs(g.block.font.size - f.block.font.size) <= 0.12 * g.block.font.size && !!g.block.font.mono === !!f.block.font.mono;
   return endsOpen(g.text) && lastFull && style && startsLower(f.text);
 }
 

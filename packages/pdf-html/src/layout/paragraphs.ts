@@ -37,8 +37,9 @@ export function buildParagraphs(lines: Line[]): TextBlock[] {
   return blocks;
 }
 
+/** Same size and weight, and both code or both not: prose never runs on into a code block or out of one. */
 function sameStyle(a: FontStyle, b: FontStyle): boolean {
-  return Math.abs(a.size - b.size) <= 0.12 * Math.max(a.size, b.size) && a.bold === b.bold;
+  return Math.abs(a.size - b.size) <= 0.12 * Math.max(a.size, b.size) && a.bold === b.bold && !!a.mono === !!b.mono;
 }
 
 /**

@@ -15,6 +15,8 @@ export interface FontStyle {
   size: number;
   bold: boolean;
   italic: boolean;
+  /** A fixed-pitch face (Courier, LMMono, Consolas): code, whose lines are never prose. */
+  mono?: boolean;
 }
 
 /** One text item as the PDF draws it: a run of glyphs in one font on one baseline. */

@@ -25,6 +25,7 @@ export interface FontFacts {
 
 const BOLD_NAME = /bold|black|heavy|demi|semibold|extrabold|ultra|[-,](?:bd|b)$/i;
 const ITALIC_NAME = /italic|oblique|[-,](?:it|i)$/i;
+const MONO_NAME = /mono|courier|consol|menlo|typewriter|^(?:cm|sf|ec)tt|^lmtt/i;
 
 /**
  * pdf.js text items -> runs in viewport space (rotation applied, y down).
@@ -39,7 +40,7 @@ export function textRuns(
   normalize: (s: string) => string,
 ): TextRun[] {
   const runs: TextRun[] = [];
-  const facts = new Map<string, { bold: boolean; italic: boolean }>();
+  const facts = new Map<string, { bold: boolean; italic: boolean; mono: boolean }>();
   for (const item of items) {
     if (typeof item.str !== 'string' || !item.str.trim()) continue;
     const m = multiply(viewport, item.transform);
@@ -49,7 +50,7 @@ export function textRuns(
     if (!f) {
       const info = font(item.fontName) ?? {};
       const name = (info.name ?? '').replace(/^[A-Z]{6}\+/, '');
-      f = { bold: !!info.bold || !!info.black || BOLD_NAME.test(name), italic: !!info.italic || ITALIC_NAME.test(name) };
+      f = { bold: !!info.bold || !!info.black || BOLD_NAME.test(name), italic: !!info.italic || ITALIC_NAME.test(name), mono: MONO_NAME.test(name) };
       facts.set(item.fontName, f);
     }
     const style = styles[item.fontName] ?? {};
@@ -72,7 +73,7 @@ export function textRuns(
         box: { x: m[4], y: m[5] - ascent * size, w: Math.max(0, item.width), h: (ascent - descent) * size },
         baseline: m[5],
         text,
-        font: { size, bold: f.bold, italic: f.italic },
+        font: { size, bold: f.bold, italic: f.italic, ...(f.mono ? { mono: true } : {}) },
         ...tag,
       });
       continue;
@@ -86,7 +87,7 @@ export function textRuns(
       box: { x: x0, y: y0, w: Math.abs(ex - m[4]) + size, h: Math.abs(ey - m[5]) + size },
       baseline: y0 + size,
       text,
-      font: { size, bold: f.bold, italic: f.italic },
+      font: { size, bold: f.bold, italic: f.italic, ...(f.mono ? { mono: true } : {}) },
       rotated: true,
       ...tag,
     });
