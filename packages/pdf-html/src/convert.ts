@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { BookError, type CorpusConfig, type StageStatus, reencodeImage, tempPathFor } from '@mtb/core';
+import { inspectPdfBytes, judgeCompleteness, type FileFacts } from './damage.js';
 import { Deadline, PageTimeout } from './deadline.js';
 import { renderBookHtml } from './html.js';
 import { skipByDraw, skipBySize, type SkipReason } from './image-policy.js';
@@ -79,8 +80,10 @@ export async function pdfToHtml(pdfPath: string, outDir: string, opts: PdfToHtml
   let doc: PDFDocumentProxy | undefined;
   const pending: Pending[] = [];
   const inFlight = new Set<Promise<void>>();
+  let facts: FileFacts | undefined;
   try {
     const bytes = new Uint8Array(readFileSync(pdfPath));
+    facts = inspectPdfBytes(bytes);
     // The same pixel limit as sharp's: pdf.js decodes whatever it lets through (a 12,000 x 12,000
     // image under a 4x allowance cost 1.2 GB RSS before skipBySize refused it).
     doc = await deadline.race(openPdf(bytes, pdfPath, { maxImageSize: config.maxImagePixels }), 'opening the file');
@@ -133,15 +136,22 @@ export async function pdfToHtml(pdfPath: string, outDir: string, opts: PdfToHtml
         else counts.add(node.caption === undefined ? 'images.uncaptioned' : 'images.captioned');
       }
     }
+    const complete = judgeCompleteness(pdfPath, facts, { opened: total, failed: counts.map['pages.failed'] ?? 0, undecodableImages: counts.map['images.skipped.undecodable'] ?? 0 });
+    for (const [k, v] of Object.entries(complete.counts)) counts.add(k, v);
+    if (complete.message) details.unshift(complete.message);
     publishImages();
-    return { status: { stage: STAGE, state: 'ok', counts: sorted(counts.map), details }, html: renderBookHtml(bookId, book) };
+    return { status: { stage: STAGE, state: complete.partial ? 'partial' : 'ok', counts: sorted(counts.map), details }, html: renderBookHtml(bookId, book) };
   } catch (err) {
     // Let in-flight encodes finish before the images folder is emptied.
     await Promise.allSettled(pending.map((p) => p.done));
     rmSync(imagesDir, { recursive: true, force: true });
     mkdirSync(imagesDir, { recursive: true });
     publishImages();
-    const e = err instanceof BookError ? err : new BookError('internal', `${pdfPath}: ${(err as Error).stack ?? String(err)}`);
+    let e = err instanceof BookError ? err : new BookError('internal', `${pdfPath}: ${(err as Error).stack ?? String(err)}`);
+    if (e.failureClass === 'corrupt' && facts?.truncated) {
+      const declared = facts.declaredPages === undefined ? '' : `, of a book that declares ${facts.declaredPages} pages`;
+      e = new BookError('corrupt', `${e.message} (${facts.truncated}${declared})`);
+    }
     return {
       status: { stage: STAGE, state: 'failed', error: { class: e.failureClass, message: e.message }, counts: sorted(counts.map), details },
       html: renderBookHtml(bookId, []),

@@ -156,12 +156,14 @@ describe('bad input', () => {
     expect(status.error?.message).toMatch(/password/);
   });
 
-  it('a page that throws is skipped and recorded; the other pages are kept', async () => {
+  it('a page that throws is skipped and recorded, the book is partial; the other pages are kept', async () => {
     const { pdfWithBrokenPage } = await import('./pdf-builder.js');
     const { status, html } = await convert('broken-page', pdfWithBrokenPage());
-    expect(status.state).toBe('ok');
+    expect(status.state).toBe('partial');
     expect(status.counts['pages.failed']).toBe(1);
-    expect(status.details[0]).toMatch(/^page 2 skipped: /);
+    expect(status.counts['pages.missing']).toBe(1);
+    expect(status.details[0]).toMatch(/broken-page\.pdf is damaged: only 2 of 3 pages could be read/);
+    expect(status.details[1]).toMatch(/^page 2 skipped: /);
     expect(html).toContain('First page text.');
     expect(html).toContain('Third page text.');
   });

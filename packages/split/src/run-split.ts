@@ -61,7 +61,7 @@ export async function runSplit(corpusDir: string, opts: SplitOptions = {}): Prom
       maxTokens: config.maxTokens, imageAnchor: config.imageAnchor,
     },
     warnings: [],
-    books: { total: books.length, ok: 0, failed: 0, failedByClass: {}, failedBooks: [], droppedAsDuplicate: 0, duplicates: [], withoutSegments: 0 },
+    books: { total: books.length, ok: 0, failed: 0, failedByClass: {}, failedBooks: [], partial: 0, partialBooks: [], droppedAsDuplicate: 0, duplicates: [], withoutSegments: 0 },
     pages: 0,
     images: { extracted: 0, droppedByReason: {}, kept: 0, keptShare: 0 },
     tokens: { extracted: 0, droppedByReason: {}, kept: 0, keptShare: 0, inSegments: 0, trained: 0, trainedShare: 0, beforeFirstImage: 0, ledFigure: 0, trainedPerImage: 0 },
@@ -140,6 +140,11 @@ export async function runSplit(corpusDir: string, opts: SplitOptions = {}): Prom
         continue;
       }
       stats.books.ok++;
+      if (status.state === 'partial') {
+        const partial = Object.values(stages).find((s) => s.state === 'partial')!;
+        stats.books.partial++;
+        stats.books.partialBooks.push({ bookId, stage: partial.stage, message: partial.details[0] ?? '' });
+      }
       const extracted = filter['tokens.in'] ?? seg['tokens.in'] ?? 0;
       let matter = 0;
       for (const [k, v] of Object.entries(filter)) if (k.startsWith('drop-tokens.') && MATTER_REASON.test(k.slice('drop-tokens.'.length))) matter += v;

@@ -31,6 +31,9 @@ export interface CorpusStats {
     failed: number;
     failedByClass: Record<string, number>;
     failedBooks: Array<{ bookId: string; stage: string; class: string; message: string }>;
+    /** Books whose file is damaged (pages missing): kept with what was read, counted in `ok` too. */
+    partial: number;
+    partialBooks: Array<{ bookId: string; stage: string; message: string }>;
     droppedAsDuplicate: number;
     duplicates: Array<{ bookId: string; twinBook: string; similarity: number }>;
     withoutSegments: number;
@@ -120,6 +123,7 @@ export function formatSummary(stats: CorpusStats): string {
   ];
   for (const w of stats.warnings) lines.push(`  warning: ${w}`);
   if (b.failed > 0) lines.push(`  ${b.failed} book${b.failed === 1 ? '' : 's'} failed: ${reasons(b.failedByClass)}`);
+  if (b.partial > 0) lines.push(`  ${b.partial} book${b.partial === 1 ? '' : 's'} partial (damaged file, pages missing): ${b.partialBooks.map((p) => p.bookId).join(', ')}`);
   if (b.droppedAsDuplicate > 0) lines.push(`  ${b.droppedAsDuplicate} book${b.droppedAsDuplicate === 1 ? '' : 's'} dropped as duplicate${b.droppedAsDuplicate === 1 ? '' : 's'} of earlier books`);
   if (Object.keys(stats.images.droppedByReason).length) lines.push(`  images dropped: ${reasons(stats.images.droppedByReason)}`);
   if (Object.keys(stats.tokens.droppedByReason).length) lines.push(`  tokens dropped: ${reasons(stats.tokens.droppedByReason)}`);

@@ -77,6 +77,7 @@ export function renderReport(corpus: string, stats: Json | undefined, buildTimes
     ['images kept / extracted', `${fmtInt(num(images.kept))} / ${fmtInt(num(images.extracted))} (${fmtPct(num(images.keptShare))})`],
     ['text tokens kept / extracted', `${fmtInt(num(tokens.kept))} / ${fmtInt(num(tokens.extracted))} (${fmtPct(num(tokens.keptShare))})`],
     ['books failed', fmtInt(num(books.failed))],
+    ['books partial (damaged file, pages missing)', fmtInt(num(books.partial) ?? 0)],
     ['books dropped as duplicates', fmtInt(num(books.droppedAsDuplicate))],
   ];
   // Training-side figures (stats.json since the interleaving planner): absent in older stats.

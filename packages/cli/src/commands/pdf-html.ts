@@ -51,7 +51,8 @@ export function registerPdfHtml(program: Command): void {
         return;
       }
       const skipped = Object.entries(c).filter(([k]) => k.startsWith('images.skipped.')).map(([k, v]) => `${k.slice(15)} ${v}`);
+      if (stage.state === 'partial') log.warn(`${basename(pdf)}: partial: ${stage.details[0]}`);
       log.info(`${basename(pdf)}: ${c.pages ?? 0} pages, ${c['images.extracted'] ?? 0} images${skipped.length ? ` (skipped: ${skipped.join(', ')})` : ''} -> ${join(outDir, 'book.html')}`);
-      for (const d of stage.details) log.warn(d);
+      for (const d of stage.state === 'partial' ? stage.details.slice(1) : stage.details) log.warn(d);
     });
 }
