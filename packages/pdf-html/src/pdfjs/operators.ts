@@ -83,47 +83,75 @@ function maskSource(img: PdfImageData): ImageSource {
   return typeof img.data === 'string' ? { type: 'object', id: img.data } : { type: 'inline', image: img };
 }
 
-export function collectImageDraws(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>, ops: OpCodes): ImageDraw[] {
-  const draws: ImageDraw[] = [];
-  let ctm: Matrix = IDENTITY;
-  const stack: Matrix[] = [];
-  const groups: boolean[] = [];
-  const inSoftMask = (): boolean => groups.length > 0 && groups[groups.length - 1]!;
+/** The codes of the operators that change where things are drawn. */
+export type TransformOpCodes = Pick<OpCodes, 'save' | 'restore' | 'transform' | 'paintFormXObjectBegin' | 'paintFormXObjectEnd' | 'beginGroup' | 'endGroup'>;
+
+/** What a drawing operator is subject to. Visitors may set `clip`; save/restore keep it like the CTM. */
+export interface GraphicsState {
+  ctm: Matrix;
+  /** Inside a soft-mask group: drawing there is another object's alpha, not a picture. */
+  inSoftMask: boolean;
+  /** The clip's box in user space of the page (PDF units, y up), when a visitor tracks it. */
+  clip?: { x0: number; y0: number; x1: number; y1: number };
+  /** Paint colours as pdf.js gives them ("#rrggbb"), when a visitor tracks them. */
+  fillColor?: unknown;
+  strokeColor?: unknown;
+}
+
+/**
+ * Walks an operator list, keeping the graphics state through save/restore,
+ * cm, form XObjects and transparency groups, and hands every other operator
+ * to `visit` with the state it runs under.
+ */
+export function walkOperators(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>, ops: TransformOpCodes, visit: (fn: number, args: unknown[], state: GraphicsState) => void): void {
+  let state: GraphicsState = { ctm: IDENTITY, inSoftMask: false };
+  const stack: GraphicsState[] = [];
   for (let i = 0; i < fnArray.length; i++) {
     const fn = fnArray[i]!;
     const args = (argsArray[i] ?? []) as unknown[];
     switch (fn) {
       case ops.save:
-        stack.push(ctm);
+        stack.push({ ...state });
         break;
       case ops.restore:
-        ctm = stack.pop() ?? ctm;
+        state = stack.pop() ?? state;
         break;
       case ops.transform: {
         const m = asMatrix(args);
-        if (m) ctm = multiply(ctm, m);
+        if (m) state.ctm = multiply(state.ctm, m);
         break;
       }
       case ops.paintFormXObjectBegin: {
-        stack.push(ctm);
+        stack.push({ ...state });
         const m = asMatrix(args[0]);
-        if (m) ctm = multiply(ctm, m);
+        if (m) state.ctm = multiply(state.ctm, m);
         break;
       }
       case ops.paintFormXObjectEnd:
-        ctm = stack.pop() ?? ctm;
+        state = stack.pop() ?? state;
         break;
       case ops.beginGroup: {
         // The group's matrix is applied by the paintFormXObjectBegin that follows.
         const group = (args[0] ?? {}) as { smask?: unknown };
-        groups.push(inSoftMask() || !!group.smask);
-        stack.push(ctm);
+        stack.push({ ...state });
+        state.inSoftMask ||= !!group.smask;
         break;
       }
       case ops.endGroup:
-        groups.pop();
-        ctm = stack.pop() ?? ctm;
+        state = stack.pop() ?? state;
         break;
+      default:
+        visit(fn, args, state);
+    }
+  }
+}
+
+export function collectImageDraws(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>, ops: OpCodes): ImageDraw[] {
+  const draws: ImageDraw[] = [];
+  walkOperators(fnArray, argsArray, ops, (fn, args, state) => {
+    const ctm = state.ctm;
+    const inSoftMask = (): boolean => state.inSoftMask;
+    switch (fn) {
       case ops.paintImageXObject:
         draws.push({ source: { type: 'object', id: String(args[0]) }, mask: false, width: Number(args[1]), height: Number(args[2]), matrix: ctm, inSoftMask: inSoftMask() });
         break;
@@ -184,7 +212,7 @@ export function collectImageDraws(fnArray: ArrayLike<number>, argsArray: ArrayLi
       default:
         break;
     }
-  }
+  });
   return draws;
 }
 

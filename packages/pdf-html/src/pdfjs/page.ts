@@ -3,6 +3,7 @@ import type { Box, StructBlock, TextRun } from '../layout/types.js';
 import { collectImageDraws, multiply, unitSquareBounds, type ImageDraw, type PdfImageData } from './operators.js';
 import { structBlocks, type PdfStructNode } from './structure.js';
 import { textRuns, type FontFacts, type PdfTextItem, type PdfTextStyle } from './text.js';
+import { collectPaintMarks, type PaintMark } from '../vector/marks.js';
 
 export interface PageContent {
   width: number;
@@ -11,6 +12,8 @@ export interface PageContent {
   draws: Array<ImageDraw & { box: Box }>;
   /** Tagged pages: the structure tree's blocks in logical order (runs carry their marked-content ids). */
   structure?: StructBlock[];
+  /** Painted paths, for finding vector-drawn figures. */
+  marks: PaintMark[];
 }
 
 export interface ReadOptions {
@@ -57,7 +60,8 @@ export async function readPage(page: PDFPageProxy, normalize: (s: string) => str
     const b = unitSquareBounds(multiply(vt, d.matrix));
     return { ...d, box: { x: b.x0, y: b.y0, w: b.x1 - b.x0, h: b.y1 - b.y0 } };
   });
-  return { width: viewport.width, height: viewport.height, runs, draws, ...(structure?.length ? { structure } : {}) };
+  const marks = collectPaintMarks(opList.fnArray, opList.argsArray, OPS, vt);
+  return { width: viewport.width, height: viewport.height, runs, draws, marks, ...(structure?.length ? { structure } : {}) };
 }
 
 /**

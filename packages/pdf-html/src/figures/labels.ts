@@ -1,0 +1,107 @@
+import { isCaption } from '../layout/captions.js';
+import { type Box, type TextRun, bottom, overlap, right, union } from '../layout/types.js';
+
+/** Runs on one baseline with word-sized gaps: the unit that is a label or not. */
+interface Phrase {
+  runs: TextRun[];
+  box: Box;
+  text: string;
+  size: number;
+}
+
+/** Gap between runs of one phrase, in ems. */
+const PHRASE_GAP_EM = 1;
+/** How far outside a figure a label may sit (tick labels, axis titles, legends), in ems of the label. */
+const LABEL_REACH_EM = 1.6;
+/** A label is a few words; more is prose (a paragraph's short last line is still a sentence). */
+const MAX_LABEL_WORDS = 6;
+/** A sentence of three words or more is prose, however short: labels do not end in a full stop. */
+const SENTENCE = /^\p{Lu}\S*(?:\s+\S+){2,}[.!?]$/u;
+/** Labels are set no larger than this many times the page's body size. */
+const MAX_LABEL_SIZE = 1.25;
+
+/** The size most of the runs' characters are set in (10 when there is no text): labels are judged against it. */
+export function bodySize(runs: TextRun[]): number {
+  const weight = new Map<number, number>();
+  for (const r of runs) {
+    const s = Math.round(r.font.size * 2) / 2;
+    weight.set(s, (weight.get(s) ?? 0) + r.text.length);
+  }
+  let best = 10;
+  let most = -1;
+  for (const [s, n] of weight) {
+    if (n > most || (n === most && s < best)) {
+      most = n;
+      best = s;
+    }
+  }
+  return best;
+}
+
+function phrases(runs: TextRun[]): Phrase[] {
+  const sorted = [...runs].sort((a, b) => a.baseline - b.baseline || a.box.x - b.box.x);
+  const open: Phrase[] = [];
+  const out: Phrase[] = [];
+  for (const r of sorted) {
+    const size = r.font.size;
+    const target = open.find((p) => Math.abs(p.runs[p.runs.length - 1]!.baseline - r.baseline) <= 0.3 * size && r.box.x - right(p.box) <= PHRASE_GAP_EM * size && r.box.x >= p.box.x);
+    if (target) {
+      target.runs.push(r);
+      target.box = union(target.box, r.box);
+      target.text += ` ${r.text}`;
+      continue;
+    }
+    const p = { runs: [r], box: r.box, text: r.text, size };
+    open.push(p);
+    out.push(p);
+    // Only phrases on nearby baselines can still grow.
+    while (open.length && r.baseline - open[0]!.runs[open[0]!.runs.length - 1]!.baseline > 2 * size) open.shift();
+  }
+  return out;
+}
+
+const inside = (b: Box, r: Box, margin: number): boolean => {
+  const cx = b.x + b.w / 2;
+  const cy = b.y + b.h / 2;
+  return cx >= r.x - margin && cx <= right(r) + margin && cy >= r.y - margin && cy <= bottom(r) + margin;
+};
+
+/**
+ * The text that belongs to figures: everything drawn inside a figure region,
+ * and short phrases just outside it that line up with it (tick labels, axis
+ * titles, legends). Each region grows to take in its labels, so the rendered
+ * figure shows them and the body text no longer reads them. Captions stay
+ * text: the layout links them to their figure; so does text inside
+ * `textFrames` (code boxes, callouts) and anything that reads as a sentence.
+ */
+export function absorbLabels(regions: Box[], runs: TextRun[], bodySize: number, textFrames: Box[] = []): { regions: Box[]; labels: Set<TextRun> } {
+  const out = regions.map((r) => ({ ...r }));
+  const labels = new Set<TextRun>();
+  const free = phrases(runs);
+  for (let pass = 0; pass < 3; pass++) {
+    let grew = false;
+    for (let i = free.length - 1; i >= 0; i--) {
+      const p = free[i]!;
+      if (isCaption(p.text)) continue;
+      const reach = LABEL_REACH_EM * p.size;
+      const framed = textFrames.some((f) => inside(p.box, f, 0));
+      const region = out.find((r) => {
+        if (inside(p.box, r, 1)) return true;
+        if (framed || SENTENCE.test(p.text) || p.text.split(/\s+/).length > MAX_LABEL_WORDS || p.size > MAX_LABEL_SIZE * bodySize) return false;
+        const dx = Math.max(0, r.x - right(p.box), p.box.x - right(r));
+        const dy = Math.max(0, r.y - bottom(p.box), p.box.y - bottom(r));
+        // Beside the figure and within its height, or above/below it and within its width.
+        const beside = dy === 0 && dx <= reach && overlap(p.box.y, bottom(p.box), r.y, bottom(r)) >= 0.5 * p.box.h;
+        const aboveBelow = dx === 0 && dy <= reach && overlap(p.box.x, right(p.box), r.x, right(r)) >= 0.8 * p.box.w;
+        return beside || aboveBelow;
+      });
+      if (!region) continue;
+      for (const r of p.runs) labels.add(r);
+      Object.assign(region, union(region, p.box));
+      free.splice(i, 1);
+      grew = true;
+    }
+    if (!grew) break;
+  }
+  return { regions: out, labels };
+}

@@ -1,0 +1,148 @@
+import { absorbLabels } from '../figures/labels.js';
+import { Grid } from '../figures/grid.js';
+import { type Box, type TextRun, bottom, right, union } from '../layout/types.js';
+import type { PaintMark } from './marks.js';
+
+/** Grid resolution and the gap that still joins the parts of one drawing, in points. */
+const CELL = 2;
+const JOIN_GAP = 8;
+/** A figure is at least this big (points): icons, bullets and dingbats are smaller. */
+const MIN_SIDE = 36;
+const MIN_AREA_SHARE = 0.01;
+/** Marks covering more of the page than this are backgrounds and page frames. */
+const BACKGROUND_SHARE = 0.6;
+/** Curves and slanted segments a drawing needs: an arrow has a few, a plot's curve dozens, a callout box none. */
+const MIN_WEIGHT = 10;
+/** With a raster image in the region, a few drawn strokes (arrows, outlines) make a composite. */
+const MIN_COMPOSITE_WEIGHT = 2;
+/** Filled non-white rectangles that make a bar chart (with little text among them: a table's shaded cells hold text). */
+const MIN_BARS = 3;
+const MAX_BAR_TEXT_SHARE = 0.1;
+/** Raster strips: images this thin (points) side by side are one picture cut up (tracemonkey's charts). */
+const STRIP_SIDE = 16;
+/** Drawn text inside a region beyond this share of its area is a text box, not a figure. */
+const MAX_TEXT_SHARE = 0.4;
+/** Filled rectangles smaller than this share of the page are bars and legend keys; larger ones are frames and panels. */
+const SMALL_RECT_SHARE = 0.02;
+/** Space around a rendered figure, in points. */
+const PAD = 2;
+
+export interface VectorFigure {
+  /** What to render, in the page's viewport space. */
+  box: Box;
+  /** Indexes of the raster draws the figure contains (drawn as part of it, not written alone). */
+  draws: number[];
+  /** Text runs that are the figure's labels (rendered with it, kept out of the body text). */
+  labels: Set<TextRun>;
+}
+
+interface RegionStats {
+  box: Box;
+  weight: number;
+  bars: number;
+  shadings: number;
+  draws: number[];
+  strips: number;
+}
+
+const area = (b: Box): number => Math.max(0, b.w) * Math.max(0, b.h);
+const gapBetween = (a: Box, b: Box): number => Math.max(0, b.x - right(a), a.x - right(b), b.y - bottom(a), a.y - bottom(b));
+const contains = (r: Box, b: Box, margin = 1): boolean => b.x >= r.x - margin && b.y >= r.y - margin && right(b) <= right(r) + margin && bottom(b) <= bottom(r) + margin;
+
+/**
+ * Vector-drawn figures on a page: regions of dense path painting (curves,
+ * slanted strokes, bars, shadings), alone or with text labels and raster
+ * pieces inside, that are large enough and are not page decoration. Rules,
+ * boxes, rounded callouts and table grids paint only axis-aligned lines and
+ * rectangles: they never reach the drawing weight, and a frame joins a region
+ * only when it holds drawing, so a code box never swallows the plot below it.
+ */
+export function findVectorFigures(
+  page: { width: number; height: number },
+  marks: PaintMark[],
+  draws: Box[],
+  runs: TextRun[],
+  bodySize: number,
+): VectorFigure[] {
+  const pageArea = page.width * page.height;
+  const visible = marks.filter((m) => !m.white && area(m.box) <= BACKGROUND_SHARE * pageArea);
+  if (!visible.some((m) => m.kind === 'shape' || m.kind === 'shading' || (m.kind === 'rect' && m.filled))) return [];
+  // Drawing marks first: a frame belongs to a figure only when it holds drawing (a plot's panel), never when it frames text (a code box).
+  const drawing = new Grid(page.width, page.height, CELL);
+  for (const m of visible) if (m.kind === 'shape' || m.kind === 'shading') drawing.fill(m.box, 1);
+  const grid = new Grid(page.width, page.height, CELL);
+  grid.cells.set(drawing.cells);
+  const textFrames: Box[] = [];
+  for (const m of visible) {
+    const b = m.kind === 'rect' || m.kind === 'rounded' ? m.box : undefined;
+    if (!b) {
+      if (m.kind === 'rule') grid.fill(m.box, 1);
+      continue;
+    }
+    const bar = m.kind === 'rect' && m.filled && area(b) < SMALL_RECT_SHARE * pageArea;
+    if (bar || Math.min(b.w, b.h) < 2 * CELL || drawing.count(b) > 0) grid.fill(b, 1);
+    else textFrames.push(b);
+  }
+  // Raster pieces join drawings they touch (a photo with arrows, a chart cut into strips).
+  draws.forEach((d) => {
+    if (area(d) <= BACKGROUND_SHARE * pageArea) grid.fill(d, 1);
+  });
+
+  const stats: RegionStats[] = grid.regions(JOIN_GAP).map((box) => ({ box, weight: 0, bars: 0, shadings: 0, draws: [], strips: 0 }));
+  const regionOf = (b: Box): RegionStats | undefined => stats.find((s) => contains(s.box, b, CELL));
+  for (const m of visible) {
+    const s = regionOf(m.box);
+    if (!s) continue;
+    s.weight += m.weight;
+    if (m.kind === 'rect' && m.filled && Math.min(m.box.w, m.box.h) >= 1) s.bars++;
+    if (m.kind === 'shading') s.shadings++;
+  }
+  draws.forEach((d, i) => {
+    const s = regionOf(d);
+    if (!s) return;
+    s.draws.push(i);
+    if (Math.min(d.w, d.h) <= STRIP_SIDE) s.strips++;
+  });
+
+  const textShare = (b: Box): number => {
+    let a = 0;
+    for (const r of runs) if (contains(b, r.box, 1)) a += area(r.box);
+    return a / Math.max(1, area(b));
+  };
+  const candidates = stats.filter((s) => {
+    const b = s.box;
+    if (Math.min(b.w, b.h) < MIN_SIDE || area(b) < MIN_AREA_SHARE * pageArea) return false;
+    const text = textShare(b);
+    if (text > MAX_TEXT_SHARE) return false;
+    if (s.weight >= MIN_WEIGHT) return true;
+    if (s.draws.length > 0 && (s.weight >= MIN_COMPOSITE_WEIGHT || s.shadings > 0 || s.strips >= 2)) return true;
+    return s.bars >= MIN_BARS && text <= MAX_BAR_TEXT_SHARE;
+  });
+  if (!candidates.length) return [];
+  const { regions, labels } = absorbLabels(candidates.map((c) => c.box), runs, bodySize, textFrames);
+  // Labels bring the panels of one figure together (stacked plots whose tick labels fill the gap): they become one figure.
+  const merged = regions.map((box, i) => ({ box, draws: new Set(candidates[i]!.draws) }));
+  for (let again = true; again; ) {
+    again = false;
+    for (let i = 0; i < merged.length && !again; i++) {
+      for (let j = i + 1; j < merged.length && !again; j++) {
+        if (gapBetween(merged[i]!.box, merged[j]!.box) > JOIN_GAP) continue;
+        merged[i]!.box = union(merged[i]!.box, merged[j]!.box);
+        for (const d of merged[j]!.draws) merged[i]!.draws.add(d);
+        merged.splice(j, 1);
+        again = true;
+      }
+    }
+  }
+  return merged.map((m) => {
+    const x = Math.max(0, m.box.x - PAD);
+    const y = Math.max(0, m.box.y - PAD);
+    const box = { x, y, w: Math.min(page.width, right(m.box) + PAD) - x, h: Math.min(page.height, bottom(m.box) + PAD) - y };
+    const own = new Set([...labels].filter((r) => contains(box, r.box, PAD)));
+    // Raster draws inside the final box are part of the picture too.
+    draws.forEach((d, i) => {
+      if (contains(box, d, PAD)) m.draws.add(i);
+    });
+    return { box, draws: [...m.draws].sort((a, b) => a - b), labels: own };
+  });
+}
