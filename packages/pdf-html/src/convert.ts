@@ -7,6 +7,7 @@ import { BookError, type CorpusConfig, type StageStatus, reencodeImage, tempPath
 import { inspectPdfBytes, judgeCompleteness, type FileFacts } from './damage.js';
 import { Deadline, PageTimeout } from './deadline.js';
 import { renderBookHtml } from './html.js';
+import { groupNear } from './figures/boxes.js';
 import { absorbLabels, bodySize } from './figures/labels.js';
 import { skipByDraw, skipBySize, type SkipReason } from './image-policy.js';
 import { assembleBook } from './layout/book.js';
@@ -49,8 +50,10 @@ export interface PdfToHtmlResult {
 const OCR_DPI = 200;
 /** Vector figures are drawn at this resolution (pixels per point: 2 = 144 dpi), then re-encoded like every image. */
 const FIGURE_SCALE = 2;
-/** On a scanned page, an image covering this share of the page is the scan itself, never a figure. */
-const SCAN_IMAGE_SHARE = 0.5;
+/** Figures cropped from a page image this close (points) are panels of one figure. */
+const SCAN_FIGURE_JOIN = 4;
+/** On a scanned page, an image covering this share of the page is (part of) the scan itself, never a figure. */
+const SCAN_IMAGE_SHARE = 0.3;
 
 /**
  * Re-encodes (and their file writes) run on libuv's thread pool while pdf.js
@@ -256,7 +259,7 @@ async function applyOcr(done: OcrDone, kind: PageKind, layout: PageLayout, ctx: 
   const found = findScanFigures({ grey, width: image.width, height: image.height, scale: image.scale }, layout, words, known);
   const { regions, labels } = absorbLabels(found, text, bodySize(text));
   layout.lines = buildLines(text.filter((r) => !labels.has(r)));
-  for (const [k, box] of regions.entries()) {
+  for (const [k, { box }] of groupNear(regions, SCAN_FIGURE_JOIN).entries()) {
     const placed = await placeRendered(cropImage(image, box), done.page, `p${done.page}-s${k + 1}`, ctx, `images.rendered.${kind === 'scanned' ? 'scan' : 'ocr'}`);
     if (placed) layout.images.push(placed);
   }

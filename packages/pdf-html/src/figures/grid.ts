@@ -45,7 +45,8 @@ export class Grid {
    */
   regions(gap: number): Box[] {
     const { cols, rows, cells } = this;
-    const g = Math.max(0, Math.round(gap / this.cell));
+    // Both sides grow by half the gap: cells `gap` apart then touch.
+    const g = Math.max(0, Math.round(gap / this.cell / 2));
     // Dilate by g cells in x, then in y (a square structuring element, separable).
     const wide = new Uint8Array(cells.length);
     for (let y = 0; y < rows; y++) {

@@ -11,8 +11,9 @@ interface Phrase {
 
 /** Gap between runs of one phrase, in ems. */
 const PHRASE_GAP_EM = 1;
-/** How far outside a figure a label may sit (tick labels, axis titles, legends), in ems of the label. */
+/** How far outside a figure a label may sit (tick labels, axis titles, legends), in ems of the label; above it, only a title set close. */
 const LABEL_REACH_EM = 1.6;
+const TITLE_REACH_EM = 0.6;
 /** A label is a few words; more is prose (a paragraph's short last line is still a sentence). */
 const MAX_LABEL_WORDS = 6;
 /** A sentence of three words or more is prose, however short: labels do not end in a full stop. */
@@ -38,24 +39,27 @@ export function bodySize(runs: TextRun[]): number {
   return best;
 }
 
+/** Runs in rows (baselines within a third of their size: OCR baselines wander a little), each row cut at wide gaps. */
 function phrases(runs: TextRun[]): Phrase[] {
-  const sorted = [...runs].sort((a, b) => a.baseline - b.baseline || a.box.x - b.box.x);
-  const open: Phrase[] = [];
+  const sorted = [...runs].sort((a, b) => a.baseline - b.baseline);
   const out: Phrase[] = [];
-  for (const r of sorted) {
-    const size = r.font.size;
-    const target = open.find((p) => Math.abs(p.runs[p.runs.length - 1]!.baseline - r.baseline) <= 0.3 * size && r.box.x - right(p.box) <= PHRASE_GAP_EM * size && r.box.x >= p.box.x);
-    if (target) {
-      target.runs.push(r);
-      target.box = union(target.box, r.box);
-      target.text += ` ${r.text}`;
-      continue;
+  for (let i = 0; i < sorted.length; ) {
+    const first = sorted[i]!;
+    let j = i + 1;
+    while (j < sorted.length && sorted[j]!.baseline - first.baseline <= 0.3 * first.font.size) j++;
+    const row = sorted.slice(i, j).sort((a, b) => a.box.x - b.box.x);
+    let p: Phrase | undefined;
+    for (const r of row) {
+      if (p && r.box.x - right(p.box) <= PHRASE_GAP_EM * Math.max(p.size, r.font.size)) {
+        p.runs.push(r);
+        p.box = union(p.box, r.box);
+        p.text += ` ${r.text}`;
+      } else {
+        p = { runs: [r], box: r.box, text: r.text, size: r.font.size };
+        out.push(p);
+      }
     }
-    const p = { runs: [r], box: r.box, text: r.text, size };
-    open.push(p);
-    out.push(p);
-    // Only phrases on nearby baselines can still grow.
-    while (open.length && r.baseline - open[0]!.runs[open[0]!.runs.length - 1]!.baseline > 2 * size) open.shift();
+    i = j;
   }
   return out;
 }
@@ -92,7 +96,8 @@ export function absorbLabels(regions: Box[], runs: TextRun[], bodySize: number, 
         const dy = Math.max(0, r.y - bottom(p.box), p.box.y - bottom(r));
         // Beside the figure and within its height, or above/below it and within its width.
         const beside = dy === 0 && dx <= reach && overlap(p.box.y, bottom(p.box), r.y, bottom(r)) >= 0.5 * p.box.h;
-        const aboveBelow = dx === 0 && dy <= reach && overlap(p.box.x, right(p.box), r.x, right(r)) >= 0.8 * p.box.w;
+        const above = bottom(p.box) <= r.y;
+        const aboveBelow = dx === 0 && dy <= (above ? TITLE_REACH_EM * p.size : reach) && overlap(p.box.x, right(p.box), r.x, right(r)) >= 0.8 * p.box.w;
         return beside || aboveBelow;
       });
       if (!region) continue;

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import Tesseract from 'tesseract.js';
-import { loadLanguageModels, OcrSetupError, type LanguageModel } from './languages.js';
+import { languageFolder, OcrSetupError } from './languages.js';
 
 /** tesseract's JSON boxes: pixel corners, y down. */
 export interface PixelBox {
@@ -67,14 +67,14 @@ interface RawLine {
  * A pool of tesseract.js workers (worker threads, one per core by default),
  * started on the first page that needs them and only as many as pages wait:
  * a born-digital book never starts one. Language models are read from the
- * installed npm packages and handed over as bytes, so no worker ever looks
- * for them on the network or writes a cache file.
+ * installed npm packages on disk: no worker ever looks for them on the
+ * network or writes a cache file.
  */
 export class OcrEngine {
   private readonly idle: Tesseract.Worker[] = [];
   private readonly all: Array<Promise<Tesseract.Worker>> = [];
   private readonly waiting: Array<(w: Tesseract.Worker) => void> = [];
-  private models: LanguageModel[] | undefined;
+  private models: ReturnType<typeof languageFolder> | undefined;
   readonly maxWorkers: number;
 
   constructor(readonly languages: string[], workers = 0) {
@@ -82,11 +82,11 @@ export class OcrEngine {
   }
 
   private startWorker(): Promise<Tesseract.Worker> {
-    this.models ??= loadLanguageModels(this.languages);
+    this.models ??= languageFolder(this.languages);
+    const langPath = this.models.path;
     const started = (async () => {
-      // Language objects carry their bytes: no langPath, no fetch, no cache write (cacheMethod 'none').
-      const langs = this.models!.map((m) => ({ code: m.code, data: m.data }));
-      const worker = await Tesseract.createWorker(langs as unknown as Tesseract.Lang[], Tesseract.OEM.LSTM_ONLY, { cacheMethod: 'none', gzip: true, legacyCore: false, legacyLang: false });
+      // A filesystem langPath is read from disk (never fetched); cacheMethod 'none' writes no copy into the working directory.
+      const worker = await Tesseract.createWorker(this.languages, Tesseract.OEM.LSTM_ONLY, { langPath, cacheMethod: 'none', gzip: true, legacyCore: false, legacyLang: false });
       await worker.setParameters({ tessedit_pageseg_mode: PAGE_SEGMENTATION });
       return worker;
     })();
@@ -139,5 +139,7 @@ export class OcrEngine {
     this.all.length = 0;
     this.idle.length = 0;
     await Promise.all(workers.map((w) => (w.status === 'fulfilled' ? w.value.terminate().catch(() => undefined) : undefined)));
+    this.models?.dispose();
+    this.models = undefined;
   }
 }

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /**
@@ -14,17 +15,11 @@ export class OcrSetupError extends Error {
  * tesseract.js' LSTM models from the npm registry (`@tesseract.js-data/<lang>`):
  * `4.0.0_best_int` is the integer-quantised "best" model (2.9 MB for English),
  * the one the LSTM-only engine reads. tesseract.js itself would fetch it from
- * a CDN at run time when given a bare language code; here it never may.
+ * a CDN at run time when given no langPath; here it never may.
  */
 const MODEL_FOLDER = '4.0.0_best_int';
 
 const require = createRequire(import.meta.url);
-
-/** One language model as tesseract.js takes it without looking anywhere: its code and its (gzipped) bytes. */
-export interface LanguageModel {
-  code: string;
-  data: Uint8Array;
-}
 
 /** Where a language's model file is installed, or an OcrSetupError naming the package to install. */
 export function modelFile(lang: string): string {
@@ -43,11 +38,18 @@ export function modelFile(lang: string): string {
 }
 
 /**
- * The models' bytes, read here and handed to the OCR workers, so tesseract.js
- * has no path or URL to resolve: a missing file is this clear error, not a
- * crash inside a worker (tesseract.js 7 throws an uncaught error there).
+ * The folder tesseract.js reads `<lang>.traineddata.gz` from, for all the
+ * languages at once. One language: its package's model folder. Several: a
+ * temporary folder of links to each (tesseract.js takes a single langPath; its
+ * in-memory form `{code, data}` passes the bytes as the language's name in
+ * 7.0.0). Every file is checked first, so a missing one is this clear error,
+ * not an uncaught crash inside a worker.
  */
-export function loadLanguageModels(langs: string[]): LanguageModel[] {
+export function languageFolder(langs: string[]): { path: string; dispose: () => void } {
   if (langs.length === 0) throw new OcrSetupError('no OCR language given: set "languages" in corpus.json or "language" in books.json');
-  return langs.map((code) => ({ code, data: new Uint8Array(readFileSync(modelFile(code))) }));
+  const files = langs.map(modelFile);
+  if (files.length === 1) return { path: dirname(files[0]!), dispose: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'mtb-ocr-langs-'));
+  langs.forEach((lang, i) => symlinkSync(files[i]!, join(dir, `${lang}.traineddata.gz`)));
+  return { path: dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -16,8 +16,11 @@ export type GarbledPageSettings = Parameters<typeof garbledReason>[1] & Pick<Cor
 
 /** Fewer visible characters than this is no usable text layer: a watermark, a stamp, a page number. */
 export const MIN_TEXT_LAYER_CHARS = 100;
-/** Images covering at least this share of a page make it a scan (when it has no usable text). */
-export const SCAN_COVER_SHARE = 0.5;
+/** Images covering at least this share of a page make it a scan (when it has no usable text); a page of photos leaves margins. */
+export const SCAN_COVER_SHARE = 0.8;
+
+/** A line of one character repeated ("ll lll l"): plot markers set in a symbol font, or leaders. */
+const ONE_GLYPH_REPEATED = /^\s*(\S)\1*(?:\s+\1+)*\s*$/u;
 
 function visibleChars(lines: Line[]): number {
   let n = 0;
@@ -43,16 +46,21 @@ export function imageCover(boxes: Box[], width: number, height: number): number 
 }
 
 /**
- * The same judgement the filter stage makes (DESIGN 4.3, garbled text): the
- * page's text read as one block, or garbled lines holding more than
- * maxGarbledPageShare of its characters. Here it decides OCR instead of a drop.
+ * The judgement the filter stage makes (DESIGN 4.3, garbled text): the page's
+ * text read as one block, or garbled lines holding more than
+ * maxGarbledPageShare of its characters; here it decides OCR instead of a
+ * drop. One symptom is left out: a character repeated (dot leaders of a
+ * contents page, a plot's markers set as letters: "l ll lll") is no broken
+ * font, and OCR would read the same text again at a cost.
  */
-export function isGarbledPage(lines: Line[], s: GarbledPageSettings): boolean {
+export function isGarbledPage(allLines: Line[], s: GarbledPageSettings): boolean {
+  const lines = allLines.filter((l) => !ONE_GLYPH_REPEATED.test(l.text));
   let total = 0;
   let garbled = 0;
   for (const l of lines) {
     total += l.text.length;
-    if (garbledReason(l.text, s)) garbled += l.text.length;
+    const reason = garbledReason(l.text, s);
+    if (reason && reason !== 'garbled-repetition') garbled += l.text.length;
   }
   if (total === 0) return false;
   return garbled / total > s.maxGarbledPageShare || isGarbledPageText(lines.map((l) => l.text).join('\n'), s);

@@ -11,9 +11,11 @@ const MIN_SIDE = 40;
 const MIN_AREA_SHARE = 0.015;
 /** Words tesseract reads at least this surely are text; what it reads less surely may be a picture read as letters. */
 const TEXT_CONFIDENCE = 0.6;
-/** A region whose ink lies mostly on long straight rows or columns is a rule, a frame or a table grid. */
+/** A region whose ink lies mostly on thin straight lines is a rule, a frame or a table grid. */
 const MAX_LINE_INK_SHARE = 0.6;
-const LONG_LINE_SHARE = 0.6;
+/** A thin line: at least this many cells long, at most this many cells of ink on either side across it. */
+const LONG_LINE = 10;
+const THIN = 1;
 /** Space around a cropped figure, in points. */
 const PAD = 2;
 
@@ -26,33 +28,53 @@ export interface ScanImage {
   scale: number;
 }
 
-/** Share of a region's ink cells that sit on rows or columns inked along most of the region: lines, not pictures. */
+/**
+ * Share of a region's ink cells that are thin straight lines: a run of at
+ * least LONG_LINE cells along a row (or column) with at most THIN cells of ink
+ * across it. Frames, rules and table grids are made of nothing else; photos
+ * are solid, and plots add curves and marks to their axes.
+ */
 function lineInkShare(grid: Grid, r: Box): number {
+  const { cols, cells } = grid;
   const c0 = Math.floor(r.x / grid.cell);
   const r0 = Math.floor(r.y / grid.cell);
-  const c1 = Math.min(grid.cols - 1, Math.floor(right(r) / grid.cell));
+  const c1 = Math.min(cols - 1, Math.floor(right(r) / grid.cell));
   const r1 = Math.min(grid.rows - 1, Math.floor(bottom(r) / grid.cell));
-  const w = c1 - c0 + 1;
-  const h = r1 - r0 + 1;
-  const rowInk = new Int32Array(h);
-  const colInk = new Int32Array(w);
+  const at = (x: number, y: number): number => (x < c0 || x > c1 || y < r0 || y > r1 ? 0 : cells[y * cols + x]!);
+  const thinAcross = (x: number, y: number, dx: number, dy: number): boolean => {
+    let n = 0;
+    for (let k = -THIN; k <= THIN; k++) n += at(x + k * dy, y + k * dx);
+    return n <= THIN;
+  };
+  const onLine = new Uint8Array((c1 - c0 + 1) * (r1 - r0 + 1));
+  const mark = (horizontal: boolean): void => {
+    const [outer0, outer1, inner0, inner1] = horizontal ? [r0, r1, c0, c1] : [c0, c1, r0, r1];
+    for (let o = outer0; o <= outer1; o++) {
+      let start = -1;
+      for (let i = inner0; i <= inner1 + 1; i++) {
+        const x = horizontal ? i : o;
+        const y = horizontal ? o : i;
+        const thin = i <= inner1 && at(x, y) && thinAcross(x, y, horizontal ? 1 : 0, horizontal ? 0 : 1);
+        if (thin && start < 0) start = i;
+        if (!thin && start >= 0) {
+          if (i - start >= LONG_LINE) for (let k = start; k < i; k++) onLine[(horizontal ? o - r0 : k - r0) * (c1 - c0 + 1) + (horizontal ? k - c0 : o - c0)] = 1;
+          start = -1;
+        }
+      }
+    }
+  };
+  mark(true);
+  mark(false);
   let ink = 0;
+  let lines = 0;
   for (let y = r0; y <= r1; y++) {
     for (let x = c0; x <= c1; x++) {
-      if (!grid.cells[y * grid.cols + x]) continue;
+      if (!at(x, y)) continue;
       ink++;
-      rowInk[y - r0]!++;
-      colInk[x - c0]!++;
+      lines += onLine[(y - r0) * (c1 - c0 + 1) + (x - c0)]!;
     }
   }
-  if (!ink) return 1;
-  let onLines = 0;
-  for (let y = r0; y <= r1; y++) {
-    for (let x = c0; x <= c1; x++) {
-      if (grid.cells[y * grid.cols + x] && (rowInk[y - r0]! >= LONG_LINE_SHARE * w || colInk[x - c0]! >= LONG_LINE_SHARE * h)) onLines++;
-    }
-  }
-  return onLines / ink;
+  return ink ? lines / ink : 1;
 }
 
 /**

@@ -1,6 +1,7 @@
+import { groupNear } from '../figures/boxes.js';
 import { absorbLabels } from '../figures/labels.js';
 import { Grid } from '../figures/grid.js';
-import { type Box, type TextRun, bottom, right, union } from '../layout/types.js';
+import { type Box, type TextRun, bottom, right } from '../layout/types.js';
 import type { PaintMark } from './marks.js';
 
 /** Grid resolution and the gap that still joins the parts of one drawing, in points. */
@@ -46,7 +47,6 @@ interface RegionStats {
 }
 
 const area = (b: Box): number => Math.max(0, b.w) * Math.max(0, b.h);
-const gapBetween = (a: Box, b: Box): number => Math.max(0, b.x - right(a), a.x - right(b), b.y - bottom(a), a.y - bottom(b));
 const contains = (r: Box, b: Box, margin = 1): boolean => b.x >= r.x - margin && b.y >= r.y - margin && right(b) <= right(r) + margin && bottom(b) <= bottom(r) + margin;
 
 /**
@@ -121,19 +121,7 @@ export function findVectorFigures(
   if (!candidates.length) return [];
   const { regions, labels } = absorbLabels(candidates.map((c) => c.box), runs, bodySize, textFrames);
   // Labels bring the panels of one figure together (stacked plots whose tick labels fill the gap): they become one figure.
-  const merged = regions.map((box, i) => ({ box, draws: new Set(candidates[i]!.draws) }));
-  for (let again = true; again; ) {
-    again = false;
-    for (let i = 0; i < merged.length && !again; i++) {
-      for (let j = i + 1; j < merged.length && !again; j++) {
-        if (gapBetween(merged[i]!.box, merged[j]!.box) > JOIN_GAP) continue;
-        merged[i]!.box = union(merged[i]!.box, merged[j]!.box);
-        for (const d of merged[j]!.draws) merged[i]!.draws.add(d);
-        merged.splice(j, 1);
-        again = true;
-      }
-    }
-  }
+  const merged = groupNear(regions, JOIN_GAP).map((g) => ({ box: g.box, draws: new Set(g.members.flatMap((i) => candidates[i]!.draws)) }));
   return merged.map((m) => {
     const x = Math.max(0, m.box.x - PAD);
     const y = Math.max(0, m.box.y - PAD);

@@ -1,4 +1,4 @@
-import { multiply, walkOperators, type GraphicsState, type Matrix, type TransformOpCodes } from '../pdfjs/operators.js';
+import { boxUnder, multiply, walkOperators, type GraphicsState, type TransformOpCodes } from '../pdfjs/operators.js';
 import type { Box } from '../layout/types.js';
 
 /** pdf.js' path commands inside a constructPath's data (its DrawOPS). */
@@ -6,8 +6,6 @@ const DRAW = { moveTo: 0, lineTo: 1, curveTo: 2, quadraticCurveTo: 3, closePath:
 
 export interface PaintOpCodes extends TransformOpCodes {
   constructPath: number;
-  clip: number;
-  eoClip: number;
   endPath: number;
   stroke: number;
   closeStroke: number;
@@ -115,12 +113,17 @@ function kindOf(p: Piece): { kind: MarkKind; weight: number } {
   return { kind: 'shape', weight: p.slanted + p.curves };
 }
 
-function boxOf(m: Matrix, x0: number, y0: number, x1: number, y1: number): Box {
-  const xs = [m[0] * x0 + m[2] * y0 + m[4], m[0] * x1 + m[2] * y0 + m[4], m[0] * x0 + m[2] * y1 + m[4], m[0] * x1 + m[2] * y1 + m[4]];
-  const ys = [m[1] * x0 + m[3] * y0 + m[5], m[1] * x1 + m[3] * y0 + m[5], m[1] * x0 + m[3] * y1 + m[5], m[1] * x1 + m[3] * y1 + m[5]];
-  const bx = Math.min(...xs);
-  const by = Math.min(...ys);
-  return { x: bx, y: by, w: Math.max(...xs) - bx, h: Math.max(...ys) - by };
+function boxOf(m: readonly number[], x0: number, y0: number, x1: number, y1: number): Box {
+  const b = boxUnder(m, x0, y0, x1, y1);
+  return { x: b.x0, y: b.y0, w: b.x1 - b.x0, h: b.y1 - b.y0 };
+}
+
+function intersect(a: Box, b: Box): Box | undefined {
+  const x = Math.max(a.x, b.x);
+  const y = Math.max(a.y, b.y);
+  const w = Math.min(a.x + a.w, b.x + b.w) - x;
+  const h = Math.min(a.y + a.h, b.y + b.h) - y;
+  return w >= 0 && h >= 0 ? { x, y, w, h } : undefined;
 }
 
 const FILLS = (o: PaintOpCodes): Set<number> => new Set([o.fill, o.eoFill, o.fillStroke, o.eoFillStroke, o.closeFillStroke, o.closeEOFillStroke, o.rawFillPath]);
@@ -137,37 +140,28 @@ export function collectPaintMarks(fnArray: ArrayLike<number>, argsArray: ArrayLi
   const marks: PaintMark[] = [];
   const fills = FILLS(ops);
   const strokes = STROKES(ops);
-  // A clip operator applies to the path that follows it.
-  let clipNext = false;
   walkOperators(fnArray, argsArray, ops, (fn: number, args: unknown[], state: GraphicsState) => {
     if (fn === ops.setFillRGBColor) state.fillColor = args[0];
     else if (fn === ops.setStrokeRGBColor) state.strokeColor = args[0];
-    else if (fn === ops.clip || fn === ops.eoClip) clipNext = true;
     else if (fn === ops.shadingFill) {
       // `sh` paints the whole clip: without one it is a page background, not a mark.
       const c = state.clip;
-      if (c) marks.push({ kind: 'shading', box: boxOf(viewport as Matrix, c.x0, c.y0, c.x1, c.y1), weight: 0, filled: true, white: false });
+      if (c) marks.push({ kind: 'shading', box: boxOf(viewport, c.x0, c.y0, c.x1, c.y1), weight: 0, filled: true, white: false });
     } else if (fn === ops.constructPath) {
-      const [paint, data, minMax] = args as [number, [ArrayLike<number> | null] | undefined, ArrayLike<number> | null | undefined];
-      if (paint === ops.endPath || !(fills.has(paint) || strokes.has(paint))) {
-        if (clipNext && minMax && minMax.length >= 4) {
-          const b = boxOf(state.ctm, minMax[0]!, minMax[1]!, minMax[2]!, minMax[3]!);
-          const clip = { x0: b.x, y0: b.y, x1: b.x + b.w, y1: b.y + b.h };
-          const prev = state.clip;
-          state.clip = prev ? { x0: Math.max(prev.x0, clip.x0), y0: Math.max(prev.y0, clip.y0), x1: Math.min(prev.x1, clip.x1), y1: Math.min(prev.y1, clip.y1) } : clip;
-        }
-        clipNext = false;
-        return;
-      }
-      clipNext = false;
+      const [paint, data] = args as [number, [ArrayLike<number> | null] | undefined];
+      // Clipping paths (W n) paint nothing; the walk has already narrowed the clip by them.
+      if (paint === ops.endPath || !(fills.has(paint) || strokes.has(paint))) return;
       const path = data?.[0];
       if (!path || typeof (path as ArrayLike<number>).length !== 'number') return;
       const filled = fills.has(paint);
       const white = filled && !strokes.has(paint) ? isWhite(state.fillColor) : !filled && isWhite(state.strokeColor);
       const m = multiply(viewport, state.ctm);
+      // Only what shows counts: hatching cut to its frame must not reach past it.
+      const clip = state.clip ? boxOf(viewport, state.clip.x0, state.clip.y0, state.clip.x1, state.clip.y1) : undefined;
       for (const p of pieces(path as ArrayLike<number>)) {
         const { kind, weight } = kindOf(p);
-        marks.push({ kind, box: boxOf(m, p.x0, p.y0, p.x1, p.y1), weight, filled, white });
+        const box = clip ? intersect(boxOf(m, p.x0, p.y0, p.x1, p.y1), clip) : boxOf(m, p.x0, p.y0, p.x1, p.y1);
+        if (box) marks.push({ kind, box, weight, filled, white });
       }
     }
   });
