@@ -10,3 +10,4 @@ export * from './layout.js';
 export * from './image.js';
 export * from './text-measures.js';
 export * from './garbled-text.js';
+export * from './books-meta.js';

@@ -7,7 +7,7 @@ import { BookError, type CorpusConfig, type StageStatus, reencodeImage, tempPath
 import { inspectPdfBytes, judgeCompleteness, type FileFacts } from './damage.js';
 import { Deadline, PageTimeout } from './deadline.js';
 import { renderBookHtml } from './html.js';
-import { groupNear } from './figures/boxes.js';
+import { groupNear, groupPanels } from './figures/boxes.js';
 import { absorbLabels, bodySize } from './figures/labels.js';
 import { skipByDraw, skipBySize, type SkipReason } from './image-policy.js';
 import { assembleBook } from './layout/book.js';
@@ -259,7 +259,8 @@ async function applyOcr(done: OcrDone, kind: PageKind, layout: PageLayout, ctx: 
   const found = findScanFigures({ grey, width: image.width, height: image.height, scale: image.scale }, layout, words, known);
   const { regions, labels } = absorbLabels(found, text, bodySize(text));
   layout.lines = buildLines(text.filter((r) => !labels.has(r)));
-  for (const [k, { box }] of groupNear(regions, SCAN_FIGURE_JOIN).entries()) {
+  const obstacles = text.filter((r) => !labels.has(r)).map((r) => r.box);
+  for (const [k, { box }] of groupPanels(groupNear(regions, SCAN_FIGURE_JOIN).map((g) => g.box), obstacles, 4 * bodySize(text)).entries()) {
     const placed = await placeRendered(cropImage(image, box), done.page, `p${done.page}-s${k + 1}`, ctx, `images.rendered.${kind === 'scanned' ? 'scan' : 'ocr'}`);
     if (placed) layout.images.push(placed);
   }

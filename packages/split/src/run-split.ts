@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
-  bookPaths, corpusPaths, createLogger, createProgress, listBooks, loadCorpusConfig, readBookStatus, writeJsonAtomic, type BookStatus, type CorpusConfig,
+  bookPaths, corpusPaths, createLogger, createProgress, listBooks, loadCorpusConfig, readBookStatus, readBooksMeta, writeJsonAtomic, type BookStatus, type CorpusConfig,
 } from '@mtb/core';
 import { ShardWriter, readRowsFile, type ShardRow } from '@mtb/shards';
 import type { SplitName } from './assign.js';
@@ -16,15 +16,6 @@ const log = createLogger('split');
 const MATTER_REASON = /^(?:furniture-|front-matter$|contents-page$|index-page$|bibliography$|blank-page$)/;
 
 export interface SplitOptions { config?: CorpusConfig; quiet?: boolean }
-
-function readBooksJson(file: string): Record<string, { specialty?: string }> {
-  if (!existsSync(file)) return {};
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, { specialty?: string }>;
-  } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message}); fix it or remove it`);
-  }
-}
 
 function readWholeBookDrop(file: string): { twinBook: string; similarity: number } | null {
   if (!existsSync(file)) return null;
@@ -51,7 +42,7 @@ const sortedRecord = (r: Record<string, number>): Record<string, number> =>
 export async function runSplit(corpusDir: string, opts: SplitOptions = {}): Promise<CorpusStats> {
   const paths = corpusPaths(corpusDir);
   const config = opts.config ?? loadCorpusConfig(paths.config);
-  const booksMeta = readBooksJson(paths.books);
+  const booksMeta = readBooksMeta(paths.books);
   const books = listBooks(corpusDir);
   const name = config.name ?? basename(paths.root);
   const stats: CorpusStats = {

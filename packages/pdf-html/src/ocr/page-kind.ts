@@ -19,8 +19,8 @@ export const MIN_TEXT_LAYER_CHARS = 100;
 /** Images covering at least this share of a page make it a scan (when it has no usable text); a page of photos leaves margins. */
 export const SCAN_COVER_SHARE = 0.8;
 
-/** A line of one character repeated ("ll lll l"): plot markers set in a symbol font, or leaders. */
-const ONE_GLYPH_REPEATED = /^\s*(\S)\1*(?:\s+\1+)*\s*$/u;
+/** A line of one letter or dot repeated ("ll lll l", "....."): plot markers set in a symbol font, or leaders. A lone "%" or "&" is a broken font and stays. */
+const ONE_GLYPH_REPEATED = /^\s*([\p{L}.·•])\1*(?:\s+\1+)*\s*$/u;
 
 function visibleChars(lines: Line[]): number {
   let n = 0;

@@ -1,7 +1,7 @@
-import { groupNear } from '../figures/boxes.js';
+import { groupNear, groupPanels } from '../figures/boxes.js';
 import { absorbLabels } from '../figures/labels.js';
 import { Grid } from '../figures/grid.js';
-import { type Box, type TextRun, bottom, right } from '../layout/types.js';
+import { type Box, type TextRun, bottom, right, union } from '../layout/types.js';
 import type { PaintMark } from './marks.js';
 
 /** Grid resolution and the gap that still joins the parts of one drawing, in points. */
@@ -25,6 +25,8 @@ const STRIP_SIDE = 16;
 const MAX_TEXT_SHARE = 0.4;
 /** Filled rectangles smaller than this share of the page are bars and legend keys; larger ones are frames and panels. */
 const SMALL_RECT_SHARE = 0.02;
+/** Panels of one figure sit at most this many ems apart; farther is the next figure (the other column's). */
+const PANEL_GAP_EM = 4;
 /** Space around a rendered figure, in points. */
 const PAD = 2;
 
@@ -119,9 +121,20 @@ export function findVectorFigures(
     return s.bars >= MIN_BARS && text <= MAX_BAR_TEXT_SHARE;
   });
   if (!candidates.length) return [];
-  const { regions, labels } = absorbLabels(candidates.map((c) => c.box), runs, bodySize, textFrames);
+  // Smaller drawings beside a figure may be its panels (a legend, a second tree): they join it when no text stands between.
+  const satellites = stats.filter((s) => !candidates.includes(s) && (s.weight > 0 || s.draws.length > 0) && textShare(s.box) <= MAX_TEXT_SHARE);
+  const pool = [...candidates, ...satellites];
+  const { regions, labels } = absorbLabels(pool.map((c) => c.box), runs, bodySize, textFrames);
   // Labels bring the panels of one figure together (stacked plots whose tick labels fill the gap): they become one figure.
-  const merged = groupNear(regions, JOIN_GAP).map((g) => ({ box: g.box, draws: new Set(g.members.flatMap((i) => candidates[i]!.draws)) }));
+  const near = groupNear(regions, JOIN_GAP);
+  const text = runs.filter((r) => !labels.has(r)).map((r) => r.box);
+  const merged = groupPanels(near.map((g) => g.box), text, PANEL_GAP_EM * bodySize)
+    .map((p) => p.members.flatMap((m) => near[m]!.members))
+    .filter((members) => members.some((i) => i < candidates.length))
+    .map((members) => ({
+      box: members.map((i) => regions[i]!).reduce((a, b) => union(a, b)),
+      draws: new Set(members.flatMap((i) => pool[i]!.draws)),
+    }));
   return merged.map((m) => {
     const x = Math.max(0, m.box.x - PAD);
     const y = Math.max(0, m.box.y - PAD);

@@ -6,6 +6,9 @@ const DRAW = { moveTo: 0, lineTo: 1, curveTo: 2, quadraticCurveTo: 3, closePath:
 
 export interface PaintOpCodes extends TransformOpCodes {
   constructPath: number;
+  /** Clips narrow what a shading paints; the walk tracks them. */
+  clip: number;
+  eoClip: number;
   endPath: number;
   stroke: number;
   closeStroke: number;
