@@ -12,6 +12,9 @@ import * as pipeline from './pipeline.js';
 import * as flamingoForward from './flamingo-forward.js';
 import * as train from './train.js';
 import * as interleave from './interleave.js';
+import * as ocr from './ocr.js';
+import * as figures from './figures.js';
+import * as damaged from './damaged.js';
 
 /** Every benchmark module, one line each; `npm run bench -- <filter>` picks by name. */
 export const MODULES: Record<string, CaseModule> = {
@@ -28,4 +31,7 @@ export const MODULES: Record<string, CaseModule> = {
   'flamingo-forward': flamingoForward,
   train,
   interleave,
+  ocr,
+  figures,
+  damaged,
 };
