@@ -27,6 +27,11 @@ const MAX_TEXT_SHARE = 0.4;
 const SMALL_RECT_SHARE = 0.02;
 /** Panels of one figure sit at most this many ems apart; farther is the next figure (the other column's). */
 const PANEL_GAP_EM = 4;
+/** A frame holding drawing on less than this share of its area frames text (an icon in a callout), not a plot. */
+const MIN_FRAME_DRAWING = 0.15;
+/** A run of this many words is prose; a region whose inside text is more than this share prose is a text box. */
+const PROSE_WORDS = 8;
+const MAX_PROSE_SHARE = 0.5;
 /** Space around a rendered figure, in points. */
 const PAD = 2;
 
@@ -69,27 +74,26 @@ export function findVectorFigures(
   const pageArea = page.width * page.height;
   const visible = marks.filter((m) => !m.white && area(m.box) <= BACKGROUND_SHARE * pageArea);
   if (!visible.some((m) => m.kind === 'shape' || m.kind === 'shading' || (m.kind === 'rect' && m.filled))) return [];
-  // Drawing marks first: a frame belongs to a figure only when it holds drawing (a plot's panel), never when it frames text (a code box).
+  // Drawing first (shapes, shadings, bars, raster pieces): a frame belongs to a figure only when drawing fills
+  // enough of it or holds a drawing's worth of strokes (a plot's panel, a chart's border), never when it frames text
+  // (a code box; a callout with an icon, whose prose keeps it from being a figure anyway).
+  const isBar = (m: PaintMark): boolean => m.kind === 'rect' && m.filled && area(m.box) < SMALL_RECT_SHARE * pageArea && Math.min(m.box.w, m.box.h) >= 2 * CELL;
   const drawing = new Grid(page.width, page.height, CELL);
-  for (const m of visible) if (m.kind === 'shape' || m.kind === 'shading') drawing.fill(m.box, 1);
+  for (const m of visible) if (m.kind === 'shape' || m.kind === 'shading' || isBar(m)) drawing.fill(m.box, 1);
+  for (const d of draws) if (area(d) <= BACKGROUND_SHARE * pageArea) drawing.fill(d, 1);
+  const shapes = visible.filter((m) => m.kind === 'shape');
+  const weightWithin = (b: Box): number => shapes.reduce((w, m) => (contains(b, m.box, CELL) ? w + m.weight : w), 0);
   const grid = new Grid(page.width, page.height, CELL);
   grid.cells.set(drawing.cells);
   const textFrames: Box[] = [];
   for (const m of visible) {
-    const b = m.kind === 'rect' || m.kind === 'rounded' ? m.box : undefined;
-    if (!b) {
-      if (m.kind === 'rule') grid.fill(m.box, 1);
-      continue;
-    }
-    const bar = m.kind === 'rect' && m.filled && area(b) < SMALL_RECT_SHARE * pageArea;
-    if (bar || Math.min(b.w, b.h) < 2 * CELL || drawing.count(b) > 0) grid.fill(b, 1);
+    const b = m.box;
+    if (m.kind === 'rule' || (m.kind === 'rect' && Math.min(b.w, b.h) < 2 * CELL)) grid.fill(b, 1);
+    if ((m.kind !== 'rect' && m.kind !== 'rounded') || isBar(m) || Math.min(b.w, b.h) < 2 * CELL) continue;
+    const cells = Math.max(1, Math.ceil(b.w / CELL) * Math.ceil(b.h / CELL));
+    if (drawing.count(b) >= MIN_FRAME_DRAWING * cells || weightWithin(b) >= MIN_WEIGHT) grid.fill(b, 1);
     else textFrames.push(b);
   }
-  // Raster pieces join drawings they touch (a photo with arrows, a chart cut into strips).
-  draws.forEach((d) => {
-    if (area(d) <= BACKGROUND_SHARE * pageArea) grid.fill(d, 1);
-  });
-
   const stats: RegionStats[] = grid.regions(JOIN_GAP).map((box) => ({ box, weight: 0, bars: 0, shadings: 0, draws: [], strips: 0 }));
   const regionOf = (b: Box): RegionStats | undefined => stats.find((s) => contains(s.box, b, CELL));
   for (const m of visible) {
@@ -106,6 +110,17 @@ export function findVectorFigures(
     if (Math.min(d.w, d.h) <= STRIP_SIDE) s.strips++;
   });
 
+  // Prose inside a region (lines of many words) makes it a text box, whatever it draws: labels are short.
+  const proseShare = (b: Box): number => {
+    let all = 0;
+    let prose = 0;
+    for (const r of runs) {
+      if (!contains(b, r.box, 1)) continue;
+      all += r.text.length;
+      if (r.text.trim().split(/\s+/).length >= PROSE_WORDS) prose += r.text.length;
+    }
+    return all ? prose / all : 0;
+  };
   const textShare = (b: Box): number => {
     let a = 0;
     for (const r of runs) if (contains(b, r.box, 1)) a += area(r.box);
@@ -115,7 +130,7 @@ export function findVectorFigures(
     const b = s.box;
     if (Math.min(b.w, b.h) < MIN_SIDE || area(b) < MIN_AREA_SHARE * pageArea) return false;
     const text = textShare(b);
-    if (text > MAX_TEXT_SHARE) return false;
+    if (text > MAX_TEXT_SHARE || proseShare(b) > MAX_PROSE_SHARE) return false;
     if (s.weight >= MIN_WEIGHT) return true;
     if (s.draws.length > 0 && (s.weight >= MIN_COMPOSITE_WEIGHT || s.shadings > 0 || s.strips >= 2)) return true;
     return s.bars >= MIN_BARS && text <= MAX_BAR_TEXT_SHARE;
