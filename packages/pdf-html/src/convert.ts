@@ -142,7 +142,7 @@ export async function pdfToHtml(pdfPath: string, outDir: string, opts: PdfToHtml
       }
       opts.onPage?.(n, total);
     }
-    await deadline.race(ocr.drain(), 'OCR');
+    await deadline.raceBook(ocr.drain());
     await Promise.all(pending.map((p) => p.done));
     const writeError = pending.find((p) => p.writeError)?.writeError;
     if (writeError) throw writeError;
