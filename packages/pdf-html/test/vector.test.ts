@@ -1,3 +1,4 @@
+import { Grid } from '../src/figures/grid.js';
 import type { Box } from '../src/layout/types.js';
 import { findVectorFigures } from '../src/vector/detect.js';
 import { collectPaintMarks, type PaintMark, type PaintOpCodes } from '../src/vector/marks.js';
@@ -137,5 +138,17 @@ describe('collectPaintMarks', () => {
       { kind: 'shading', box: { x: 100, y: 642, w: 50, h: 50 }, weight: 0, filled: true, white: false },
       { kind: 'shape', box: { x: 100, y: 642, w: 50, h: 50 }, weight: 1, filled: false, white: false },
     ]);
+  });
+});
+
+describe('Grid regions', () => {
+  it('joins marks up to the gap apart along rows and columns of a non-square page, and no farther', () => {
+    const grid = new Grid(300, 100, 2);
+    grid.fill(box(10, 10, 50, 20), 1);
+    grid.fill(box(66, 10, 50, 20), 1);
+    grid.fill(box(200, 70, 5, 5), 1);
+    grid.fill(box(200, 80, 5, 5), 1);
+    grid.fill(box(240, 10, 5, 5), 1);
+    expect(grid.regions(8)).toEqual([box(10, 10, 108, 22), box(240, 10, 6, 6), box(200, 70, 6, 16)]);
   });
 });

@@ -54,6 +54,7 @@ export async function runSplit(corpusDir: string, opts: SplitOptions = {}): Prom
     warnings: [],
     books: { total: books.length, ok: 0, failed: 0, failedByClass: {}, failedBooks: [], partial: 0, partialBooks: [], droppedAsDuplicate: 0, duplicates: [], withoutSegments: 0 },
     pages: 0,
+    pagesOcr: 0,
     images: { extracted: 0, droppedByReason: {}, kept: 0, keptShare: 0 },
     tokens: { extracted: 0, droppedByReason: {}, kept: 0, keptShare: 0, inSegments: 0, trained: 0, trainedShare: 0, beforeFirstImage: 0, ledFigure: 0, trainedPerImage: 0 },
     chunks: { image: 0, empty: 0, emptyExplained: 0, captionOnly: 0 },
@@ -102,6 +103,7 @@ export async function runSplit(corpusDir: string, opts: SplitOptions = {}): Prom
       const status = statuses.get(bookId)!;
       const stages = status.stages;
       stats.pages += stages['html']?.counts['pages'] ?? stages['pdf-html']?.counts['pages'] ?? 0;
+      stats.pagesOcr += stages['html']?.counts['pages.ocr'] ?? 0;
       const filter = stages['filter']?.counts ?? {};
       const seg = stages['segments']?.counts ?? {};
       stats.images.extracted += filter['images.in'] ?? seg['images.in'] ?? 0;

@@ -39,6 +39,8 @@ export interface CorpusStats {
     withoutSegments: number;
   };
   pages: number;
+  /** Pages whose text came from OCR (scans, garbled text layers); their time is in the html stage's log, not here. */
+  pagesOcr: number;
   images: { extracted: number; droppedByReason: Record<string, number>; kept: number; keptShare: number };
   tokens: {
     /** Plain LLaMA tokens of the extracted text blocks. */
@@ -117,7 +119,7 @@ export function formatSummary(stats: CorpusStats): string {
   const lines = [
     `${stats.corpus}: ${compact(b.ok - b.droppedAsDuplicate)} books, ${compact(stats.images.kept)} images, ${compact(t.inSegments)} tokens in ${compact(s.total)} segments`,
     `  split by ${s.unit}: train ${compact(s.train)} / eval ${compact(s.eval)} segments (eval ${pct(s.evalFractionRealized)}, target ${pct(s.evalFractionTarget)})`,
-    `  kept ${pct(t.keptShare)} of ${compact(t.extracted)} extracted text tokens and ${pct(stats.images.keptShare)} of ${compact(stats.images.extracted)} images from ${compact(stats.pages)} pages`,
+    `  kept ${pct(t.keptShare)} of ${compact(t.extracted)} extracted text tokens and ${pct(stats.images.keptShare)} of ${compact(stats.images.extracted)} images from ${compact(stats.pages)} pages${stats.pagesOcr ? ` (${compact(stats.pagesOcr)} OCR'd)` : ''}`,
     `  trained under OpenFlamingo's mask: ${pct(t.trainedShare)} of ${compact(t.kept)} kept text tokens (${compact(t.beforeFirstImage)} before a first image), ${compact(Math.round(t.trainedPerImage))} per image; ` +
       `${c.empty} empty (${c.emptyExplained} of images with a caption or reference) and ${c.captionOnly} caption-only of ${c.image} image chunks`,
   ];

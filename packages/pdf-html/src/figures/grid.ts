@@ -1,6 +1,29 @@
 import type { Box } from '../layout/types.js';
 
 /**
+ * Sets every cell within `g` steps of a set cell along each of `lines` lines of
+ * `length` cells (cell k of line i at i * lineStep + k * step): two sweeps, one
+ * each way, keep the distance to the last set cell.
+ */
+function dilate(src: Uint8Array, lines: number, length: number, lineStep: number, step: number, g: number): Uint8Array {
+  const out = new Uint8Array(src.length);
+  for (let i = 0; i < lines; i++) {
+    const base = i * lineStep;
+    let last = -Infinity;
+    for (let k = 0; k < length; k++) {
+      if (src[base + k * step]) last = k;
+      if (k - last <= g) out[base + k * step] = 1;
+    }
+    last = Infinity;
+    for (let k = length - 1; k >= 0; k--) {
+      if (src[base + k * step]) last = k;
+      if (last - k <= g) out[base + k * step] = 1;
+    }
+  }
+  return out;
+}
+
+/**
  * A page as a coarse occupancy grid (cells of `cell` points): marks are laid
  * on it, and regions are its connected components after closing gaps of up
  * to `gap` points. Linear in cells and marks, where pairwise box merging would
@@ -47,34 +70,9 @@ export class Grid {
     const { cols, rows, cells } = this;
     // Both sides grow by half the gap: cells `gap` apart then touch.
     const g = Math.max(0, Math.round(gap / this.cell / 2));
-    // Dilate by g cells in x, then in y (a square structuring element, separable).
-    const wide = new Uint8Array(cells.length);
-    for (let y = 0; y < rows; y++) {
-      let last = -Infinity;
-      // Left-to-right distance to the last set cell, then right-to-left.
-      for (let x = 0; x < cols; x++) {
-        if (cells[y * cols + x]) last = x;
-        if (x - last <= g) wide[y * cols + x] = 1;
-      }
-      last = Infinity;
-      for (let x = cols - 1; x >= 0; x--) {
-        if (cells[y * cols + x]) last = x;
-        if (last - x <= g) wide[y * cols + x] = 1;
-      }
-    }
-    const grown = new Uint8Array(cells.length);
-    for (let x = 0; x < cols; x++) {
-      let last = -Infinity;
-      for (let y = 0; y < rows; y++) {
-        if (wide[y * cols + x]) last = y;
-        if (y - last <= g) grown[y * cols + x] = 1;
-      }
-      last = Infinity;
-      for (let y = rows - 1; y >= 0; y--) {
-        if (wide[y * cols + x]) last = y;
-        if (last - y <= g) grown[y * cols + x] = 1;
-      }
-    }
+    // Dilate by g cells along rows, then along columns (a square structuring element, separable).
+    const wide = dilate(cells, rows, cols, cols, 1, g);
+    const grown = dilate(wide, cols, rows, 1, cols, g);
     const label = new Int32Array(cells.length).fill(-1);
     const boxes: Array<{ x0: number; y0: number; x1: number; y1: number; any: boolean }> = [];
     const stack: number[] = [];
