@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { BookError, type CorpusConfig, type StageStatus, reencodeImage, tempPathFor } from '@mtb/core';
-import { inspectPdfBytes, judgeCompleteness, type FileFacts } from './damage.js';
+import { inspectPdfBytes, judgeCompleteness, withRebuiltPageTree, type FileFacts } from './damage.js';
 import { Deadline, PageTimeout } from './deadline.js';
 import { renderBookHtml } from './html.js';
 import { groupNear, groupPanels } from './figures/boxes.js';
@@ -111,7 +111,7 @@ export async function pdfToHtml(pdfPath: string, outDir: string, opts: PdfToHtml
     facts = inspectPdfBytes(bytes);
     // The same pixel limit as sharp's: pdf.js decodes whatever it lets through (a 12,000 x 12,000
     // image under a 4x allowance cost 1.2 GB RSS before skipBySize refused it).
-    doc = await deadline.race(openPdf(bytes, pdfPath, { maxImageSize: config.maxImagePixels }), 'opening the file');
+    doc = await deadline.race(openRecovering(bytes, pdfPath, facts, config.maxImagePixels, details), 'opening the file');
     const total = doc.numPages;
     if (total === 0) throw new BookError('no-pages', `${pdfPath} has no pages: re-export the book`);
     if (total > config.maxPages) {
@@ -190,6 +190,36 @@ export async function pdfToHtml(pdfPath: string, outDir: string, opts: PdfToHtml
     await ocr.close();
     await doc?.destroy().catch(() => undefined);
   }
+}
+
+/**
+ * Open the book; a cut-short file that pdf.js opens with fewer pages than it
+ * holds (or not at all) is tried again with its page tree rebuilt from the
+ * page objects still whole in it, and the copy that reads more pages is kept.
+ */
+async function openRecovering(bytes: Uint8Array, pdfPath: string, facts: FileFacts, maxImageSize: number, details: string[]): Promise<PDFDocumentProxy> {
+  let doc: PDFDocumentProxy | undefined;
+  let failure: unknown;
+  try {
+    doc = await openPdf(bytes, pdfPath, { maxImageSize });
+  } catch (err) {
+    if (!(err instanceof BookError) || err.failureClass !== 'corrupt' || !facts.truncated) throw err;
+    failure = err;
+  }
+  const expected = Math.max(facts.declaredPages ?? 0, facts.pageObjects);
+  if (facts.truncated && (!doc || doc.numPages < expected)) {
+    const rebuilt = withRebuiltPageTree(bytes);
+    const again = rebuilt ? await openPdf(rebuilt, pdfPath, { maxImageSize }).catch(() => undefined) : undefined;
+    if (again && again.numPages > (doc?.numPages ?? 0)) {
+      details.push(`${pdfPath}: its page tree was rebuilt from the page objects still whole in the file (${again.numPages} pages; pdf.js alone opened ${doc?.numPages ?? 0})`);
+      await doc?.destroy().catch(() => undefined);
+      doc = again;
+    } else {
+      await again?.destroy().catch(() => undefined);
+    }
+  }
+  if (!doc) throw failure;
+  return doc;
 }
 
 interface PageOptions {

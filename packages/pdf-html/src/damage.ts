@@ -189,3 +189,90 @@ export function judgeCompleteness(source: string, facts: FileFacts, read: ReadOu
     message: `${source} is damaged: ${what} (${why.join('; ')}): re-download or re-export the book${partial ? '; the pages read are kept' : ''}`,
   };
 }
+
+interface RawObject {
+  num: number;
+  gen: number;
+  /** The object's body: from after "n g obj" to its "endobj". */
+  body: string;
+  at: number;
+}
+
+/** Whole uncompressed objects ("n g obj ... endobj") in file order; a cut one (no endobj before the next object) is left out. */
+function wholeObjects(text: string): RawObject[] {
+  const out: RawObject[] = [];
+  const re = /(\d+)\s+(\d+)\s+obj\b/g;
+  const heads: Array<{ num: number; gen: number; at: number; from: number }> = [];
+  for (let m = re.exec(text); m; m = re.exec(text)) heads.push({ num: Number(m[1]), gen: Number(m[2]), at: m.index, from: m.index + m[0].length });
+  heads.forEach((h, i) => {
+    const limit = i + 1 < heads.length ? heads[i + 1]!.at : text.length;
+    const end = text.indexOf('endobj', h.from);
+    if (end >= 0 && end < limit) out.push({ num: h.num, gen: h.gen, at: h.at, body: text.slice(h.from, end) });
+  });
+  return out;
+}
+
+const dictOf = (body: string): string | undefined => {
+  const start = body.indexOf('<<');
+  return start < 0 ? undefined : topLevelDict(body, start);
+};
+
+/**
+ * A copy of a cut-short file whose page tree is rebuilt from the page objects
+ * still whole in its bytes, for pdf.js to read again: it gives up on a whole
+ * page tree when one branch is missing (a cut download of tam-review.pdf opens
+ * as one page where poppler reads 17). The root page tree object is
+ * redefined after the cut, listing every whole page in file order (a later
+ * definition of an object wins, as in an incremental update), and a trailer
+ * naming the catalog is added, for files cut before theirs. Pages stored in
+ * object streams are not seen. Undefined when no whole page object is left.
+ */
+export function withRebuiltPageTree(bytes: Uint8Array): Uint8Array | undefined {
+  const text = latin1(bytes, 0, Math.min(bytes.byteLength, (1 << 29) - 64));
+  const objects = wholeObjects(text);
+  const latest = new Map<number, RawObject>();
+  for (const o of objects) latest.set(o.num, o);
+  const pages: RawObject[] = [];
+  let root: RawObject | undefined;
+  let catalog: RawObject | undefined;
+  for (const o of latest.values()) {
+    const dict = dictOf(o.body);
+    if (!dict) continue;
+    if (/\/Type\s*\/Page(?![A-Za-z0-9])/.test(dict)) pages.push(o);
+    else if (/\/Type\s*\/Pages\b/.test(dict) && !/\/Parent\b/.test(dict)) root = o;
+    else if (/\/Type\s*\/Catalog\b/.test(dict)) catalog = o;
+  }
+  if (!pages.length) return undefined;
+  pages.sort((a, b) => a.at - b.at);
+  let next = Math.max(...objects.map((o) => o.num)) + 1;
+  const kids = pages.map((p) => `${p.num} ${p.gen} R`).join(' ');
+  // Attributes pages inherit from the root stay with it.
+  const inherited = root ? [/\/MediaBox\s*\[[^\]]*\]/, /\/Resources\s+\d+\s+\d+\s+R/, /\/Rotate\s+-?\d+/].map((re) => re.exec(root!.body)?.[0] ?? '').filter(Boolean).join(' ') : '';
+  const pagesRef = root ? { num: root.num, gen: root.gen } : { num: next++, gen: 0 };
+  const added: Array<{ num: number; gen: number; body: string }> = [{ ...pagesRef, body: `<< /Type /Pages /Kids [${kids}] /Count ${pages.length} ${inherited} >>` }];
+  let catalogRef = catalog ? { num: catalog.num, gen: catalog.gen } : undefined;
+  if (!catalogRef || !root) {
+    catalogRef = { num: next++, gen: 0 };
+    added.push({ ...catalogRef, body: `<< /Type /Catalog /Pages ${pagesRef.num} ${pagesRef.gen} R >>` });
+  }
+  // A cross-reference table for every whole object (the new ones last), as a repair tool writes it: a reader
+  // that follows the file's own tables finds the new tree; one that rebuilds them sees it defined last.
+  const at = new Map<number, { offset: number; gen: number }>();
+  for (const o of latest.values()) at.set(o.num, { offset: o.at, gen: o.gen });
+  let tail = '\n';
+  for (const a of added) {
+    at.set(a.num, { offset: bytes.byteLength + tail.length, gen: a.gen });
+    tail += `${a.num} ${a.gen} obj\n${a.body}\nendobj\n`;
+  }
+  const xrefAt = bytes.byteLength + tail.length;
+  tail += `xref\n0 ${next}\n`;
+  for (let n = 0; n < next; n++) {
+    const e = at.get(n);
+    tail += e ? `${String(e.offset).padStart(10, '0')} ${String(e.gen).padStart(5, '0')} n \n` : `0000000000 ${n === 0 ? '65535' : '00000'} f \n`;
+  }
+  tail += `trailer\n<< /Size ${next} /Root ${catalogRef.num} ${catalogRef.gen} R >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  const out = new Uint8Array(bytes.byteLength + tail.length);
+  out.set(bytes, 0);
+  out.set(Buffer.from(tail, 'latin1'), bytes.byteLength);
+  return out;
+}

@@ -100,7 +100,8 @@ export function findVectorFigures(
     const s = regionOf(m.box);
     if (!s) continue;
     s.weight += m.weight;
-    if (m.kind === 'rect' && m.filled && Math.min(m.box.w, m.box.h) >= 1) s.bars++;
+    // A bar holds no text: a filled rectangle behind text is a table row's or a code block's shading.
+    if (m.kind === 'rect' && m.filled && Math.min(m.box.w, m.box.h) >= 1 && !runs.some((r) => contains(m.box, r.box, 1))) s.bars++;
     if (m.kind === 'shading') s.shadings++;
   }
   draws.forEach((d, i) => {
