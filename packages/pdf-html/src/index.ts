@@ -2,6 +2,8 @@ export { pdfToHtml, STAGE, type PdfToHtmlOptions, type PdfToHtmlResult } from '.
 export { runPdfHtml } from './stage.js';
 export { OcrSetupError } from './ocr/languages.js';
 export { classifyPage, type OcrMode, type PageKind } from './ocr/page-kind.js';
+export { buildLines } from './layout/lines.js';
+export { normalizeText } from './layout/text.js';
 export { scannedCopy, type ScannedCopyOptions } from './render/scanned-copy.js';
 export { inspectPdfBytes, judgeCompleteness, type FileFacts } from './damage.js';
 export { renderBookHtml } from './html.js';
