@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import { setLogLevel, setQuiet, ConfigError, UnsafePathError } from '@mtb/core';
-import { registerCommands } from './commands/index.js';
-import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { getLogLevel, setLogLevel, setQuiet, ConfigError, UnsafePathError } from '@mtb/core';
+import { invokedCommand, registerCommands } from './commands/index.js';
+import { EXIT, PROGRAM_EXIT_CODES_HELP, addExitCodesHelp } from './exit-codes.js';
 
 /** The program; with `argv`, only the subcommand it names is loaded (see commands/index.ts). */
 export async function buildProgram(argv?: string[]): Promise<Command> {
@@ -11,7 +11,7 @@ export async function buildProgram(argv?: string[]): Promise<Command> {
     .description('Medical textbooks (PDF) -> deduplicated, interleaved image-text Arrow shards, and Flamingo training on them.')
     .option('-q, --quiet', 'no progress bars, warnings and errors only')
     .option('-v, --verbose', 'debug logging')
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addHelpText('after', PROGRAM_EXIT_CODES_HELP)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .hook('preAction', (cmd) => {
@@ -23,7 +23,8 @@ export async function buildProgram(argv?: string[]): Promise<Command> {
       if (opts.verbose) setLogLevel('debug');
     });
   await registerCommands(program, argv);
-  for (const cmd of program.commands) cmd.exitOverride().addHelpText('after', EXIT_CODES_HELP);
+  // Each command's own exit-code text (exitCodes() in its register function), or the general one.
+  for (const cmd of program.commands) addExitCodesHelp(cmd.exitOverride());
   return program;
 }
 
@@ -42,7 +43,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`mtb: ${(err as Error).message}\n`);
       return EXIT.USAGE;
     }
-    process.stderr.write(`mtb: ${(err as Error).stack ?? String(err)}\n`);
+    // The message names the file and what to do; the stack is for whoever debugs the code.
+    const verbose = argv.includes('-v') || argv.includes('--verbose') || getLogLevel() === 'debug';
+    const name = invokedCommand(argv);
+    process.stderr.write(verbose ? `mtb: ${(err as Error).stack ?? String(err)}\n` : `mtb${name ? ` ${name}` : ''}: ${(err as Error).message ?? String(err)} (--verbose shows where it was raised)\n`);
     return EXIT.FAILED;
   }
 }

@@ -1,7 +1,8 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { folderFiles } from './folder-files.js';
 
 /**
  * Many machines without Nx: `mtb build --shard i/N` on N copies of the corpus
@@ -35,19 +36,6 @@ function machine(name: string): string {
   return dir;
 }
 
-function files(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 describe('mtb build --shard i/N + --join', () => {
   beforeAll(() => {
     scratch = mkdtempSync(join(tmpdir(), 'mtb-shard-mode-'));
@@ -76,8 +64,8 @@ describe('mtb build --shard i/N + --join', () => {
     }
     mtb(['build', merged, '--join']);
 
-    const want = files(join(single, 'shards'));
-    const got = files(join(merged, 'shards'));
+    const want = folderFiles(join(single, 'shards'));
+    const got = folderFiles(join(merged, 'shards'));
     expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
     expect([...want.keys()].some((f) => f.endsWith('.arrow'))).toBe(true);
     for (const [f, bytes] of want) expect({ f, same: got.get(f)!.equals(bytes) }).toEqual({ f, same: true });

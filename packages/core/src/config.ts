@@ -17,7 +17,7 @@ export const CorpusConfigSchema = z
     maxPages: z.number().int().positive().default(20_000)
       .describe('Books with more pages than this are refused as likely not textbooks (or hostile).'),
     stageMemoryMb: z.number().int().min(32).default(3072)
-      .describe('Direct builds: V8 heap limit of each per-book stage task (worker thread or process); a book over it is recorded as out-of-memory and the build goes on.'),
+      .describe('V8 heap limit of each per-book stage task (worker thread or process). Direct builds record a book over it as out-of-memory and go on; in an Nx build its task fails.'),
     maxImagePixels: z.number().int().positive().default(100_000_000)
       .describe('sharp limitInputPixels: images claiming more pixels than this are skipped (decompression bombs).'),
     minSliverSide: z.number().int().nonnegative().default(8)

@@ -2,54 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { registerMissingKernels } from './kernels.js';
 
 export type BackendKind = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_KINDS: readonly BackendKind[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
-/**
- * UnsortedSegmentSum is the gradient of `gather`, i.e. of the embedding lookup.
- * The wasm backend has no such kernel, and the CPU backend's runs one
- * equal/multiply/sum pass per segment: 32,003 full passes per step for the
- * LLaMA vocabulary. This one is a single scatter-add over the rows, O(rows x width).
- */
-const segmentSumKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const be = backend as tf.KernelBackend;
-  const x = inputs.x as tf.TensorInfo;
-  const ids = inputs.segmentIds as tf.TensorInfo;
-  const numSegments = (attrs as { numSegments: number }).numSegments;
-  const rows = ids.shape.reduce((a, b) => a * b, 1);
-  const innerShape = x.shape.slice(ids.shape.length);
-  const inner = innerShape.reduce((a, b) => a * b, 1);
-  const xv = be.readSync(x.dataId) as Float32Array | Int32Array;
-  const iv = be.readSync(ids.dataId) as Int32Array;
-  const out = x.dtype === 'int32' ? new Int32Array(numSegments * inner) : new Float32Array(numSegments * inner);
-  for (let r = 0; r < rows; r++) {
-    const s = iv[r]!;
-    // TensorFlow semantics: ids outside [0, numSegments) are dropped.
-    if (s < 0 || s >= numSegments) continue;
-    const o = s * inner;
-    const i0 = r * inner;
-    for (let j = 0; j < inner; j++) out[o + j] += xv[i0 + j]!;
-  }
-  const shape = [numSegments, ...innerShape];
-  return { dataId: be.write(out, shape, x.dtype), shape, dtype: x.dtype };
-};
-
-/** Kernels this package registers (wasm: missing; cpu: replaced for speed). */
-export const REGISTERED_KERNELS = [
-  { kernelName: 'UnsortedSegmentSum', backends: ['wasm', 'cpu'] },
-] as const;
-
-let kernelsRegistered = false;
-
-export function registerMissingKernels(): void {
-  if (kernelsRegistered) return;
-  kernelsRegistered = true;
-  for (const backendName of ['wasm', 'cpu']) {
-    if (tf.getKernel('UnsortedSegmentSum', backendName)) tf.unregisterKernel('UnsortedSegmentSum', backendName);
-    tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName, kernelFunc: segmentSumKernel });
-  }
-}
+export { KERNEL_OVERRIDES, REGISTERED_KERNELS, registerMissingKernels } from './kernels.js';
 
 let wasmReady: Promise<boolean> | undefined;
 
@@ -86,6 +44,8 @@ async function loadTensorflow(): Promise<boolean> {
 }
 
 async function trySet(name: string): Promise<boolean> {
+  // After the backend's module has registered its kernels, so that ours win.
+  registerMissingKernels();
   try {
     return (await tf.setBackend(name)) && tf.getBackend() === name;
   } catch {
@@ -100,7 +60,6 @@ async function trySet(name: string): Promise<boolean> {
  */
 export async function selectBackend(kind: BackendKind = 'auto'): Promise<string> {
   if (!BACKEND_KINDS.includes(kind)) throw new Error(`unknown backend "${kind}": use one of ${BACKEND_KINDS.join(', ')}`);
-  registerMissingKernels();
   if (kind === 'tensorflow' || kind === 'auto') {
     if ((await loadTensorflow()) && (await trySet('tensorflow'))) return 'tensorflow';
     if (kind === 'tensorflow') {

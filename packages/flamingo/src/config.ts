@@ -37,7 +37,9 @@ export interface FlamingoConfig {
   clipText?: { contextLength: number; vocabSize: number; width: number; layers: number; embedDim: number };
 }
 
-const VOCAB = 32003;
+/** LLaMA's 32,000 tokens plus `<|endofchunk|>`, `<image>` and `<PAD>`: the vocabulary every config needs. */
+export const SPECIAL_VOCAB_SIZE = 32003;
+const VOCAB = SPECIAL_VOCAB_SIZE;
 
 export const CONFIGS: Record<ConfigName, FlamingoConfig> = {
   tiny: {

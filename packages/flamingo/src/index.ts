@@ -1,6 +1,10 @@
 export * from './config.js';
+export * from './config-infer.js';
+export * from './oracle.js';
 export * from './param-shapes.js';
+export * from './plan.js';
 export * from './safetensors.js';
+export * from './safetensors-io.js';
 export * from './backend.js';
 export { FlamingoModel, type ForwardInputs, type LoadOptions } from './model/flamingo.js';
 export { canonicalName, type NameMapping } from './model/names.js';

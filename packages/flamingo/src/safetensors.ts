@@ -17,10 +17,18 @@ export interface SafetensorsEntry {
   data: TensorData;
 }
 
-export interface TensorToWrite {
-  shape: number[];
-  data: Float32Array | Int32Array;
-}
+/** What the writers take: F32, I32 and U8 (8-bit optimizer state). */
+export type WritableData = Float32Array | Int32Array | Uint8Array;
+export type WritableDtype = 'F32' | 'I32' | 'U8';
+
+/**
+ * A tensor to write: its data, or (for the streaming writers) a function that
+ * produces it when its turn comes, so that only one tensor at a time is
+ * copied out of TensorFlow.js; a lazy tensor names its dtype up front.
+ */
+export type TensorToWrite =
+  | { shape: number[]; data: WritableData }
+  | { shape: number[]; dtype: WritableDtype; read: () => WritableData };
 
 const BYTES: Record<SafetensorsDtype, number> = {
   F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1, U16: 2, U32: 4, U64: 8,
@@ -77,28 +85,45 @@ function view(dtype: SafetensorsDtype, buf: ArrayBuffer): TensorData {
   }
 }
 
-/** The header alone: names, dtypes, shapes and byte ranges (cheap; used to list a file). */
-export function readSafetensorsHeader(bytes: Uint8Array): {
-  tensors: Map<string, { dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }>;
+export interface TensorInfo {
+  dtype: SafetensorsDtype;
+  shape: number[];
+  /** Byte range in the data section (after the header). */
+  begin: number;
+  end: number;
+}
+
+export interface SafetensorsHeader {
+  tensors: Map<string, TensorInfo>;
   metadata: Record<string, string>;
+  /** Offset of the data section in the file: 8 + header length. */
   dataStart: number;
-} {
-  if (bytes.length < 8) throw new SafetensorsError(`not a safetensors file: ${bytes.length} bytes, shorter than the 8-byte header length`);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = Number(dv.getBigUint64(0, true));
-  if (headerLen > MAX_HEADER || 8 + headerLen > bytes.length) {
-    throw new SafetensorsError(`bad safetensors header length ${headerLen} for a file of ${bytes.length} bytes (truncated or not safetensors)`);
+}
+
+/**
+ * The 8-byte prefix: the header's length, checked against the file size
+ * (numbers, not a buffer: a file may be far larger than any buffer).
+ */
+export function safetensorsHeaderLength(prefix: Uint8Array, fileSize: number): number {
+  if (fileSize < 8 || prefix.length < 8) throw new SafetensorsError(`not a safetensors file: ${fileSize} bytes, shorter than the 8-byte header length`);
+  const headerLen = Number(new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true));
+  if (headerLen > MAX_HEADER || 8 + headerLen > fileSize) {
+    throw new SafetensorsError(`bad safetensors header length ${headerLen} for a file of ${fileSize} bytes (truncated or not safetensors)`);
   }
+  return headerLen;
+}
+
+/** Parses and validates the JSON header against the size of the data section that follows it. */
+export function parseSafetensorsHeader(json: Uint8Array, dataLen: number): SafetensorsHeader {
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
   } catch (err) {
     throw new SafetensorsError(`safetensors header is not valid UTF-8 JSON: ${(err as Error).message}`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError('safetensors header is not a JSON object');
-  const dataStart = 8 + headerLen;
-  const dataLen = bytes.length - dataStart;
-  const tensors = new Map<string, { dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }>();
+  const dataStart = 8 + json.length;
+  const tensors = new Map<string, TensorInfo>();
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
@@ -131,12 +156,27 @@ export function readSafetensorsHeader(bytes: Uint8Array): {
   // Like the reference implementation: the tensors tile the data exactly, no holes, no overlap.
   const spans = [...tensors.entries()].sort((a, b) => a[1].begin - b[1].begin || a[1].end - b[1].end);
   let at = 0;
-  for (const [name, s] of spans) {
-    if (s.begin !== at) throw new SafetensorsError(`tensor "${name}": data starts at ${s.begin}, expected ${at} (overlapping or gapped data_offsets)`);
-    at = s.end;
+  for (const [name, t] of spans) {
+    if (t.begin !== at) throw new SafetensorsError(`tensor "${name}": data starts at ${t.begin}, expected ${at} (overlapping or gapped data_offsets)`);
+    at = t.end;
   }
   if (at !== dataLen) throw new SafetensorsError(`safetensors data is ${dataLen} bytes but the tensors cover ${at}`);
   return { tensors, metadata, dataStart };
+}
+
+/** The header of an in-memory file: names, dtypes, shapes and byte ranges. */
+export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
+  const headerLen = safetensorsHeaderLength(bytes, bytes.length);
+  return parseSafetensorsHeader(bytes.subarray(8, 8 + headerLen), bytes.length - 8 - headerLen);
+}
+
+/** A tensor's raw little-endian bytes (a fresh, aligned buffer) as its typed array; F16 and BF16 widened to float32. */
+export function decodeTensor(dtype: SafetensorsDtype, buf: ArrayBuffer): TensorData {
+  return view(dtype, buf);
+}
+
+export function bytesPerElement(dtype: SafetensorsDtype): number {
+  return BYTES[dtype];
 }
 
 export function readSafetensors(bytes: Uint8Array): Map<string, SafetensorsEntry> {
@@ -155,8 +195,33 @@ export function readSafetensorsMetadata(bytes: Uint8Array): Record<string, strin
   return readSafetensorsHeader(bytes).metadata;
 }
 
-/** Names in sorted order, header padded with spaces to 8 bytes: same tensors, same bytes. */
-export function writeSafetensors(tensors: Map<string, TensorToWrite>, metadata?: Record<string, string>): Uint8Array {
+function dtypeOfData(name: string, d: WritableData): WritableDtype {
+  if (d instanceof Float32Array) return 'F32';
+  if (d instanceof Int32Array) return 'I32';
+  if (d instanceof Uint8Array) return 'U8';
+  throw new SafetensorsError(`tensor "${name}": only Float32Array, Int32Array and Uint8Array data can be written`);
+}
+
+export function dtypeToWrite(name: string, t: TensorToWrite): WritableDtype {
+  return 'data' in t ? dtypeOfData(name, t.data) : t.dtype;
+}
+
+/** The tensor's data, produced now for a lazy one, checked against its declared shape and dtype. */
+export function dataToWrite(name: string, t: TensorToWrite): WritableData {
+  const d = 'data' in t ? t.data : t.read();
+  const n = t.shape.reduce((a, b) => a * b, 1);
+  if (n !== d.length) throw new SafetensorsError(`tensor "${name}": shape ${JSON.stringify(t.shape)} holds ${n} values, data has ${d.length}`);
+  const dtype = dtypeOfData(name, d);
+  if (!('data' in t) && dtype !== t.dtype) throw new SafetensorsError(`tensor "${name}": declared ${t.dtype}, produced ${dtype} data`);
+  return d;
+}
+
+/**
+ * The header bytes for these tensors in sorted name order, padded with spaces
+ * to a multiple of 8 (so the data is aligned), and the total data size. Same
+ * names, shapes and metadata give the same header.
+ */
+export function buildSafetensorsHeader(tensors: ReadonlyMap<string, TensorToWrite>, metadata?: Record<string, string>): { header: Uint8Array; names: string[]; dataBytes: number } {
   const names = [...tensors.keys()].sort();
   const header: Record<string, unknown> = {};
   if (metadata && Object.keys(metadata).length > 0) {
@@ -166,24 +231,35 @@ export function writeSafetensors(tensors: Map<string, TensorToWrite>, metadata?:
   for (const name of names) {
     if (name === '__metadata__') throw new SafetensorsError('"__metadata__" cannot be a tensor name');
     const t = tensors.get(name)!;
+    const dtype = dtypeToWrite(name, t);
     const n = t.shape.reduce((a, b) => a * b, 1);
-    if (n !== t.data.length) throw new SafetensorsError(`tensor "${name}": shape ${JSON.stringify(t.shape)} holds ${n} values, data has ${t.data.length}`);
-    const dtype = t.data instanceof Float32Array ? 'F32' : t.data instanceof Int32Array ? 'I32' : undefined;
-    if (!dtype) throw new SafetensorsError(`tensor "${name}": only Float32Array and Int32Array data can be written`);
-    header[name] = { dtype, shape: t.shape, data_offsets: [at, at + t.data.byteLength] };
-    at += t.data.byteLength;
+    if ('data' in t && n !== t.data.length) throw new SafetensorsError(`tensor "${name}": shape ${JSON.stringify(t.shape)} holds ${n} values, data has ${t.data.length}`);
+    const bytes = n * BYTES[dtype];
+    header[name] = { dtype, shape: t.shape, data_offsets: [at, at + bytes] };
+    at += bytes;
   }
-  let json = JSON.stringify(header);
+  const json = JSON.stringify(header);
   const enc = new TextEncoder();
   let headerBytes = enc.encode(json);
   const pad = (8 - (headerBytes.length % 8)) % 8;
   if (pad) headerBytes = enc.encode(json + ' '.repeat(pad));
-  const out = new Uint8Array(8 + headerBytes.length + at);
-  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
-  out.set(headerBytes, 8);
-  let pos = 8 + headerBytes.length;
+  return { header: headerBytes, names, dataBytes: at };
+}
+
+/**
+ * A whole file in memory (small files: logits, tests). Names in sorted order,
+ * header padded with spaces to 8 bytes: same tensors, same bytes. Large
+ * checkpoints go through `writeSafetensorsFile` / `writeSafetensorsSharded`,
+ * which stream one tensor at a time.
+ */
+export function writeSafetensors(tensors: ReadonlyMap<string, TensorToWrite>, metadata?: Record<string, string>): Uint8Array {
+  const { header, names, dataBytes } = buildSafetensorsHeader(tensors, metadata);
+  const out = new Uint8Array(8 + header.length + dataBytes);
+  new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
+  out.set(header, 8);
+  let pos = 8 + header.length;
   for (const name of names) {
-    const d = tensors.get(name)!.data;
+    const d = dataToWrite(name, tensors.get(name)!);
     out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), pos);
     pos += d.byteLength;
   }

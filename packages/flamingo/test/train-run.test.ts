@@ -76,12 +76,14 @@ describe('a training run on the CPU backend', () => {
     const cb = loadCheckpoint(latestCheckpoint(split)!);
     expect(cb.state.step).toBe(3);
     expect(cb.state.loader).toEqual(ca.state.loader);
-    for (const [name, t] of ca.trainable) {
-      const u = cb.trainable.get(name)!.data;
-      t.data.forEach((x, i) => expect(Math.abs(x - u[i]!)).toBeLessThan(1e-6));
+    for (const name of ca.trainable.names()) {
+      const u = cb.trainable.read(name).data as Float32Array;
+      (ca.trainable.read(name).data as Float32Array).forEach((x, i) => expect(Math.abs(x - u[i]!)).toBeLessThan(1e-6));
     }
-    expect([...ca.trainable.keys()].every((n) => n.startsWith('perceiver.') || n.startsWith('lang_encoder.gated_cross_attn_layers.') || n === 'lang_encoder.model.embed_tokens.weight')).toBe(true);
-    expect(ca.optimizer.updates).toBe(3);
+    expect(ca.trainable.names().every((n) => n.startsWith('perceiver.') || n.startsWith('lang_encoder.gated_cross_attn_layers.') || n === 'lang_encoder.model.embed_tokens.weight')).toBe(true);
+    expect(ca.updates).toBe(3);
+    ca.close();
+    cb.close();
     // A checkpoint is complete or absent: no temp files, and the oldest beyond keepCheckpoints are pruned.
     const ckDir = join(whole, 'checkpoints');
     expect(readdirSync(ckDir).filter((f) => f.startsWith('.tmp-'))).toEqual([]);

@@ -3,6 +3,7 @@ import { rowCrossEntropySums, rowFactors, targetCounts } from '../src/train/loss
 import { INPUT_EMBEDDING } from '../src/train/param-groups.js';
 import { registerMissingKernels } from '../src/backend.js';
 import { Trainer, type MicroBatch } from '../src/train/trainer.js';
+import type { AdamW } from '../src/train/adamw.js';
 import { ToyModel, TOY_VOCAB } from './train-toy-model.js';
 
 beforeAll(async () => {
@@ -198,7 +199,7 @@ describe('a training step', () => {
     expect(out.clipped).toBe(true);
     expect(out.gradNorm).toBeGreaterThan(1e-3);
     // After one update exp_avg = (1 - beta1) * clipped gradient.
-    const m = t.optimizer.state().moments.get('perceiver.latents')!.expAvg;
+    const m = (t.optimizer as AdamW).state().moments.get('perceiver.latents')!.expAvg;
     const g = values(ref.grads.get('perceiver.latents')!);
     const factor = 1e-3 / (out.gradNorm + 1e-6);
     m.forEach((x, i) => expect(x).toBeCloseTo(0.1 * g[i]! * factor, 9));

@@ -61,10 +61,14 @@ export class ToyModel implements TrainableModel {
     });
   }
 
-  toSafetensors(which: 'all' | 'trainable'): Uint8Array {
+  tensorsToSave(which: 'all' | 'trainable'): Map<string, TensorToWrite> {
     const out = new Map<string, TensorToWrite>();
     for (const [name, v] of this.params) if (which === 'all' || this.trainable.has(name)) out.set(name, { shape: [...v.shape], data: Float32Array.from(v.dataSync() as Float32Array) });
-    return writeSafetensors(out);
+    return out;
+  }
+
+  toSafetensors(which: 'all' | 'trainable'): Uint8Array {
+    return writeSafetensors(this.tensorsToSave(which));
   }
 
   dispose(): void {

@@ -38,7 +38,7 @@ describe('parseBookHtml', () => {
     )));
     expect(roles(blocks)).toEqual([
       ['heading', '11.2 Bones of the hand'],
-      ['list-item', 'Metacarpals'], ['list-item', 'Phalanges'], ['list-item', 'Proximal'],
+      ['list-item', 'Metacarpals'], ['list-item', 'Phalanges'], ['list-item', '1. Proximal'],
       ['caption', 'Table 11.1 Ossification'],
       ['table', 'Bone | Age'], ['table', 'Humerus (shaft) | 8 weeks'],
       ['note', 'Margin note: see also chapter 3.'], ['footnote', '1 First described in 1543.'],
@@ -50,6 +50,17 @@ describe('parseBookHtml', () => {
     expect(blocks.filter((b) => b.ocr).map((b) => b.kind === 'text' && b.text)).toEqual(['Scanned paragraph.']);
     // Both images and the caption of one <figure> share its number; the table's caption is in no figure.
     expect(blocks.filter((b) => b.figure > 0).map((b) => b.figure)).toEqual([1, 1, 1]);
+  });
+
+  it('writes an ordered list item\'s printed number back from <ol start type> (pdf-html moves it there)', () => {
+    const { blocks } = parseBookHtml(book(page(3,
+      '<ol start="4"><li>Fourth</li><li>Fifth<ol type="a"><li>first sub</li><li>second sub</li></ol></li></ol>' +
+      '<ol type="i" start="3"><li>three</li><li>four</li></ol><ol type="A" start="27"><li>past Z</li></ol><ul><li>bullet</li></ul>',
+    )));
+    expect(roles(blocks)).toEqual([
+      ['list-item', '4. Fourth'], ['list-item', '5. Fifth'], ['list-item', 'a. first sub'], ['list-item', 'b. second sub'],
+      ['list-item', 'iii. three'], ['list-item', 'iv. four'], ['list-item', 'AA. past Z'], ['list-item', 'bullet'],
+    ]);
   });
 
   it('joins inline markup into words, decodes entities, collapses whitespace and treats br as a space', () => {

@@ -47,6 +47,39 @@ function ownRole(el: HTMLElement, tag: string): NodeRole | null {
   return null;
 }
 
+/** An ordered list's next item number and its numbering type (HTML's `start` and `type`). */
+interface OrderedList {
+  next: number;
+  type: string;
+}
+
+function toRoman(n: number): string {
+  const table: Array<[number, string]> = [[1000, 'm'], [900, 'cm'], [500, 'd'], [400, 'cd'], [100, 'c'], [90, 'xc'], [50, 'l'], [40, 'xl'], [10, 'x'], [9, 'ix'], [5, 'v'], [4, 'iv'], [1, 'i']];
+  let out = '';
+  for (const [v, s] of table) for (; n >= v; n -= v) out += s;
+  return out;
+}
+
+function toLetters(n: number): string {
+  let out = '';
+  for (; n > 0; n = Math.floor((n - 1) / 26)) out = String.fromCharCode(97 + ((n - 1) % 26)) + out;
+  return out;
+}
+
+/**
+ * The printed marker of an ordered list's item ("3.", "c.", "iv."): pdf-html moves the
+ * number into `<ol start type>`, and dropping the tags must not drop it from the text.
+ */
+export function listMarker(n: number, type: string): string {
+  switch (type) {
+    case 'a': return `${toLetters(n)}.`;
+    case 'A': return `${toLetters(n).toUpperCase()}.`;
+    case 'i': return `${toRoman(n)}.`;
+    case 'I': return `${toRoman(n).toUpperCase()}.`;
+    default: return `${n}.`;
+  }
+}
+
 function intAttr(el: HTMLElement, name: string): number {
   const n = Number.parseInt(el.getAttribute(name) ?? '', 10);
   return Number.isFinite(n) && n > 0 ? n : 0;
@@ -83,6 +116,7 @@ export function parseBookHtml(html: string): ParsedBook {
   let openRows = 0;
   /** Cells seen in the open row: every one after the first is preceded by the separator. */
   let cellsInRow = 0;
+  const orderedLists = new Map<Node, OrderedList>();
 
   type Frame = { node: Node; place: BlockPlace; exit: 'block' | 'row' | 'space' | null };
   const top: BlockPlace = { page: 0, role: 'body', level: 0, figure: 0, ocr: false };
@@ -135,6 +169,12 @@ export function parseBookHtml(html: string): ParsedBook {
         ocr: place.ocr || el.getAttribute('data-ocr') === '1',
       };
       flush(place);
+      if (tag === 'ol') {
+        const start = Number.parseInt(el.getAttribute('start') ?? '', 10);
+        orderedLists.set(el, { next: Number.isFinite(start) ? start : 1, type: el.getAttribute('type') ?? '1' });
+      }
+      const list = tag === 'li' ? orderedLists.get(el.parentNode) : undefined;
+      if (list) parts.push(`${listMarker(list.next++, list.type)} `);
       const row = tag === 'tr';
       if (row) {
         openRows++;

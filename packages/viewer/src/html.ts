@@ -35,6 +35,7 @@ th{background:#eef1f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .segment{background:#fff;border:1px solid #dde2e8;padding:10px;white-space:pre-wrap}.segment img{max-width:300px;display:block;margin:6px 0;border:1px solid #ccc}
 .marker{color:#2f6fb3;font-weight:600}.meta{color:#5a6570;font-size:12px}
 canvas{border:1px solid #ccc;max-width:100%}
+.banner{background:#fff4d6;border:1px solid #e3c46b;padding:8px 12px;margin:0 0 12px}
 .twin{display:grid;grid-template-columns:1fr 1fr;gap:10px;background:#fff;border:1px solid #dde2e8;padding:8px;margin:8px 0}
 `;
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startViewer } from './server.js';
+import { isLocalHost, startViewer } from './server.js';
 import { CorpusData } from './corpus-data.js';
 import { builtSample } from '../test/sample-corpus.js';
 
@@ -150,6 +150,70 @@ describe('viewer server on a whole-book duplicate', () => {
         expect(dups).toContain('pdkids-copy dropped as a duplicate of pdkids (Jaccard 1.000)');
         const books = await (await fetch(v.url + 'books')).text();
         expect(/<tr data-book="pdkids-copy">(.*?)<\/tr>/.exec(books)![1]).toContain('duplicate of pdkids');
+      } finally {
+        await new Promise<void>((r) => v.server.close(() => r()));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A GET with a Host header of our choosing (fetch does not allow setting it). */
+function getWithHost(url: string, path: string, host: string | undefined): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = request({ host: u.hostname, port: u.port, path, setHost: false, headers: host === undefined ? {} : { host } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('viewer server: whom it answers', () => {
+  it('answers requests for localhost, 127.0.0.1 and [::1] only: any other Host gets 421 (DNS rebinding)', async () => {
+    const port = new URL(base).port;
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'localhost', 'LOCALHOST:1']) {
+      expect([host, (await getWithHost(base, '/books', host)).status]).toEqual([host, 200]);
+    }
+    for (const host of ['evil.example', `evil.example:${port}`, `localhost.evil.example:${port}`, '127.0.0.1.nip.io', '[::2]', '']) {
+      const r = await getWithHost(base, '/books', host);
+      expect([host, r.status]).toEqual([host, 421]);
+      expect(r.body).not.toContain('data-book=');
+    }
+    // No Host at all: Node's HTTP/1.1 server refuses it before the viewer sees it.
+    expect((await getWithHost(base, '/books', undefined)).status).toBe(400);
+  });
+
+  it('checks the host name itself, not a prefix or a port', () => {
+    expect(isLocalHost('127.0.0.1:8377')).toBe(true);
+    expect(isLocalHost('[::1]')).toBe(true);
+    expect(isLocalHost('127.0.0.1:8377@evil.example')).toBe(false);
+    expect(isLocalHost('localhost:80:80')).toBe(false);
+    expect(isLocalHost('[::1]evil')).toBe(false);
+    expect(isLocalHost(undefined)).toBe(false);
+  });
+});
+
+describe('viewer server on a corpus with no build yet', () => {
+  it('shows a banner saying so, with the command to run, on every page', async () => {
+    const { mkdtempSync, mkdirSync, copyFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'mtb-viewer-unbuilt-'));
+    try {
+      mkdirSync(join(dir, 'pdf'));
+      copyFileSync(join(sample, 'pdf', 'pdkids.pdf'), join(dir, 'pdf', 'pdkids.pdf'));
+      const v = await startViewer(dir, { port: 0 });
+      try {
+        for (const path of ['', 'books']) {
+          const body = await (await fetch(v.url + path)).text();
+          expect(body).toMatch(/<main><p class="banner" id="no-build">This corpus has no build yet: .*run <code>mtb build /);
+        }
+        const built = await (await fetch(base + 'books')).text();
+        expect(built).not.toContain('class="banner"');
       } finally {
         await new Promise<void>((r) => v.server.close(() => r()));
       }

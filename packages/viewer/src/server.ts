@@ -24,7 +24,8 @@ class HttpError extends Error {
   }
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array): void {
+function sendRaw(res: ServerResponse, status: number, type: string, body: string | Uint8Array, banner = ''): void {
+  if (banner && typeof body === 'string' && type.startsWith('text/html')) body = body.replace('<main>', `<main>${banner}`);
   res.writeHead(status, {
     'content-type': type,
     'cache-control': 'no-store',
@@ -33,6 +34,28 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
     'x-content-type-options': 'nosniff',
   });
   res.end(body);
+}
+
+/**
+ * The names the viewer answers to. It listens on 127.0.0.1 only, but a web page
+ * the user visits can point a name of its own at 127.0.0.1 (DNS rebinding) and
+ * read the corpus through the browser: such requests carry that name in Host,
+ * and get 421.
+ */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function isLocalHost(host: string | undefined): boolean {
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::\d{1,5})?$/i.exec(host ?? '');
+  return !!m && LOCAL_HOSTS.has(m[1]!.toLowerCase());
+}
+
+/** A line above every page while the corpus has no finished build, or a build is running. */
+export function buildBanner(data: CorpusData): string {
+  const lock = existsSync(join(data.paths.buildDir, '.lock'));
+  if (!existsSync(data.paths.stats)) {
+    return `<p class="banner" id="no-build">${lock ? 'A build of this corpus is running' : 'This corpus has no build yet'}: there are no shards, statistics or drop lists to show${lock ? ' until it ends' : `; run <code>mtb build ${esc(data.corpusDir)}</code>, then reload`}.</p>`;
+  }
+  return lock ? '<p class="banner" id="build-running">A build of this corpus is running: pages show the last finished build until it ends.</p>' : '';
 }
 
 function intParam(url: URL, name: string, fallback: number): number {
@@ -45,7 +68,10 @@ function imageType(path: string | null | undefined): string {
 }
 
 export async function handle(data: CorpusData, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!isLocalHost(req.headers.host)) throw new HttpError(421, `this viewer answers requests for localhost, 127.0.0.1 or [::1] only, not for Host "${req.headers.host ?? ''}"`);
   if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'the viewer is read-only');
+  const banner = buildBanner(data);
+  const send = (r: ServerResponse, status: number, type: string, body: string | Uint8Array): void => sendRaw(r, status, type, body, banner);
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const corpus = basename(data.paths.root);
@@ -157,7 +183,7 @@ export function startViewer(corpusDir: string, opts: { port?: number } = {}): Pr
     handle(data, req, res).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500;
       if (status === 500) log.error((err as Error).stack ?? String(err));
-      send(res, status, 'text/html; charset=utf-8', page(`error ${status}`, `<p>${esc((err as Error).message)}</p>`));
+      sendRaw(res, status, 'text/html; charset=utf-8', page(`error ${status}`, `<p>${esc((err as Error).message)}</p>`));
     });
   });
   return new Promise((resolve, reject) => {

@@ -6,6 +6,8 @@ import type { TargetConfiguration } from '@nx/devkit';
  */
 
 const MTB = 'node packages/cli/bin/mtb.js --quiet';
+/** tools/nx-plugin's executor (executors.json): runs one `mtb` stage, or a batch of them in one process. */
+export const STAGE_EXECUTOR = '@mtb-tools/nx-plugin:stage';
 
 /** Sources whose change must rerun a stage: its package, core, and its CLI command file. */
 function codeInputs(pkgs: string[], cliCommand: string): string[] {
@@ -43,48 +45,45 @@ export function bookTargets(b: BookRef): Record<string, TargetConfiguration> {
   const dir = `${b.corpusDir}/build/${b.bookId}`;
   const ws = (p: string): string => `{workspaceRoot}/${p}`;
   const config = ws(`${b.corpusDir}/corpus.json`);
-  const run = (cmd: string): TargetConfiguration['options'] => ({ command: `${MTB} ${cmd}`, cwd: '{workspaceRoot}' });
+  // Per-book stages run through the batch executor: Nx hands a build's per-book
+  // tasks to one process (worker threads that load the CLI once), not one per task.
+  const run = (...args: string[]): Pick<TargetConfiguration, 'executor' | 'options'> => ({ executor: STAGE_EXECUTOR, options: { args, corpus: b.corpusDir } });
   const upstream = (files: string): { dependentTasksOutputFiles: string; transitive: boolean } => ({ dependentTasksOutputFiles: files, transitive: false });
   return {
     html: {
-      executor: 'nx:run-commands',
+      ...run('pdf-html', b.pdfFile, '--out', dir),
       cache: true,
-      options: run(`pdf-html ${b.pdfFile} --out ${dir}`),
       // books.json: a book's "language" picks its OCR language.
       inputs: [ws(b.pdfFile), config, ws(`${b.corpusDir}/books.json`), ...codeInputs([...STAGE_PACKAGES.html], 'pdf-html'), { externalDependencies: ['pdfjs-dist', 'sharp', '@napi-rs/canvas', 'tesseract.js', '@tesseract.js-data/eng'] }],
       outputs: [ws(`${dir}/book.html`), ws(`${dir}/images`), ws(`${dir}/status/html.json`)],
     },
     tokens: {
-      executor: 'nx:run-commands',
+      ...run('tokens', dir),
       cache: true,
       dependsOn: ['html'],
-      options: run(`tokens ${dir}`),
       inputs: [config, upstream(`${dir}/**`), ...codeInputs([...STAGE_PACKAGES.tokens], 'tokens'), { externalDependencies: ['node-html-parser', 'apache-arrow', 'llama-tokenizer-js', 'sharp'] }],
       outputs: [ws(`${dir}/nodes.arrow`), ws(`${dir}/status/tokens.json`)],
     },
     filter: {
-      executor: 'nx:run-commands',
+      ...run('filter', dir),
       cache: true,
       dependsOn: ['tokens'],
-      options: run(`filter ${dir}`),
       inputs: [config, upstream(`${dir}/**`), ...codeInputs([...STAGE_PACKAGES.filter], 'filter'), { externalDependencies: ['apache-arrow', 'franc-min', 'sharp'] }],
       outputs: [ws(`${dir}/kept.arrow`), ws(`${dir}/drops.json`), ws(`${dir}/status/filter.json`)],
     },
     signatures: {
-      executor: 'nx:run-commands',
+      ...run('signatures', dir),
       cache: true,
       dependsOn: ['filter'],
-      options: run(`signatures ${dir}`),
       inputs: [config, upstream(`${dir}/**`), ...codeInputs([...STAGE_PACKAGES.signatures], 'signatures'), { externalDependencies: ['apache-arrow', 'hash-wasm', 'sharp'] }],
       outputs: [ws(`${dir}/signatures.arrow`), ws(`${dir}/status/signatures.json`)],
     },
     segments: {
-      executor: 'nx:run-commands',
+      ...run('segment', dir),
       cache: true,
       // The corpus join decides what of this book is a duplicate; only this book's
       // drop list enters the hash, so an unaffected book stays a cache hit.
       dependsOn: ['filter', { projects: [b.corpus], target: 'dedup' }],
-      options: run(`segment ${dir}`),
       inputs: [
         config,
         upstream(`${dir}/**`),

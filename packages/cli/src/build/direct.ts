@@ -1,10 +1,11 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { bookPaths, corpusPaths, createLogger, createProgress, loadCorpusConfig, recordStage } from '@mtb/core';
+import { bookPaths, corpusPaths, createLogger, loadCorpusConfig, recordStage } from '@mtb/core';
 import { BOOK_STAGES_BEFORE_JOIN, bookStageArgs, booksOfShard, type BookStage, type ShardSpec } from './plan.js';
 import { runMtb, type ProcessResult, type TaskLimits } from './run-process.js';
 import { StagePool } from './worker-pool.js';
 import type { StageTiming } from './timings.js';
+import type { BuildProgress } from './progress.js';
 
 const log = createLogger('build');
 
@@ -23,6 +24,8 @@ export interface DirectOptions {
   shard?: ShardSpec;
   /** Only the corpus steps: dedup, every book's segments, split (after shard runs). */
   joinOnly?: boolean;
+  /** Told of every finished task. */
+  progress?: BuildProgress;
 }
 
 /** A bounded pool: at most `limit` jobs at once, results in input order. */
@@ -89,6 +92,7 @@ export async function buildDirect(corpusDir: string, opts: DirectOptions): Promi
   };
   const runCorpusStep = async (stage: string, args: string[]): Promise<void> => {
     const r = await timed(stage, args, execCorpus);
+    if (r.code === 0) opts.progress?.taskDone(stage, undefined, { ms: r.ms });
     if (r.code !== 0) throw new StageFailed(`stage ${stage} failed (exit ${r.code}): mtb ${args.join(' ')}\n${r.output}`);
   };
   /**
@@ -103,7 +107,10 @@ export async function buildDirect(corpusDir: string, opts: DirectOptions): Promi
       const args = bookStageArgs(stage, corpusDir, b.bookId, b.pdf);
       // After a failure the stages only write empty outputs: run them without the limit that stopped the book.
       const r = await timed(stage, args, failedAt >= 0 ? execCorpus : execBook);
-      if (r.code === 0) continue;
+      if (r.code === 0) {
+        opts.progress?.taskDone(stage, b.bookId, { ms: r.ms });
+        continue;
+      }
       if (failedAt >= 0) throw new StageFailed(`stage ${stage} failed (exit ${r.code}) after book "${b.bookId}" was recorded as failed: mtb ${args.join(' ')}\n${r.output}`);
       failedAt = i;
       const cls = r.killed ?? 'crashed';
@@ -117,18 +124,16 @@ export async function buildDirect(corpusDir: string, opts: DirectOptions): Promi
       log.warn(message);
       // The stage that died reruns once, now skipping (upstream failed), to leave empty outputs; html has no later reader.
       if (stage !== 'html') i--;
+      else opts.progress?.taskDone(stage, b.bookId, { ms: r.ms });
     }
   };
   try {
     if (!opts.joinOnly) {
-      const bar = createProgress('books', books.length, 'books');
       await pool(books, opts.parallel, async (b) => {
         // A fresh attempt: an earlier run's task failure (a lower limit, a hang since fixed) is retried.
         rmSync(join(bookPaths(corpusDir, b.bookId).status, `${RUNNER_STAGE}.json`), { force: true });
         await runBookStages(b, BOOK_STAGES_BEFORE_JOIN);
-        bar.increment();
       });
-      bar.stop();
       if (opts.shard) {
         log.info(`shard ${opts.shard.index}/${opts.shard.count}: ${books.length} books done up to signatures; run \`mtb build --join\` once all shards are in place`);
         return timings;
@@ -136,12 +141,9 @@ export async function buildDirect(corpusDir: string, opts: DirectOptions): Promi
     }
     await runCorpusStep('dedup', ['dedup', corpusDir]);
     const all = booksOfShard(corpusDir);
-    const bar = createProgress('segments', all.length, 'books');
     await pool(all, opts.parallel, async (b) => {
       await runBookStages(b, ['segments']);
-      bar.increment();
     });
-    bar.stop();
     await runCorpusStep('shards', ['split', corpusDir]);
     return timings;
   } finally {

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { describeCorpusConfig, loadCorpusConfig } from '@mtb/core';
 import { join } from 'node:path';
+import { exitCodes } from '../exit-codes.js';
 
 export function registerConfig(program: Command): void {
-  program
+  const cmd = program
     .command('config')
     .description('show the settings of a corpus (corpus.json merged with defaults), or describe every key')
     .argument('[corpusDir]', 'corpus folder holding corpus.json', 'datasets/sample')
@@ -17,4 +18,8 @@ export function registerConfig(program: Command): void {
       }
       process.stdout.write(JSON.stringify(loadCorpusConfig(join(corpusDir, 'corpus.json')), null, 2) + '\n');
     });
+  exitCodes(cmd, {
+    0: 'printed',
+    2: 'an invalid corpus.json (the key and the file are named)',
+  });
 }

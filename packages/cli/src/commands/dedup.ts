@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { corpusPaths, createLogger } from '@mtb/core';
 import { runDedupStage } from '@mtb/dedup-filter';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, exitCodes } from '../exit-codes.js';
 
 const log = createLogger('dedup');
 
 export function registerDedup(program: Command): void {
-  program
+  const cmd = program
     .command('dedup')
     .description('corpus-wide dedup join over every book\'s signatures.arrow: exact and near-duplicate paragraphs, whole duplicate books, exact, near-duplicate and decorative images -> build/_dedup/<bookId>.json')
     .argument('<corpusDir>', 'corpus folder (datasets/<name>) whose books all have build/<bookId>/signatures.arrow (from `mtb signatures`)')
@@ -31,4 +31,8 @@ changes, so an unaffected book's later stages stay cache hits. Also writes build
       log.info(`${s.books} books; text: ${s.text.exact} exact and ${s.text.near} near duplicates of ${s.text.eligible} paragraphs (${s.text.verifiedPairs} candidate pairs verified, LSH ${s.lsh.bands}x${s.lsh.rows}); images: ${s.images.exact} exact, ${s.images.near} near, ${s.images.decorative} decorative of ${s.images.rows}`);
       log.info(`drop lists: ${res.written.length} written, ${res.unchanged} unchanged${res.removed.length ? `, ${res.removed.length} stale removed` : ''} in ${paths.dedupDir}`);
     });
+  exitCodes(cmd, {
+    0: 'drop lists written (or unchanged)',
+    2: 'no pdf/ folder, a missing signatures.arrow, or an invalid corpus.json',
+  });
 }

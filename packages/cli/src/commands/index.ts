@@ -10,6 +10,7 @@ type Register = (program: Command) => void;
  */
 const COMMANDS: Array<[name: string, load: () => Promise<Register>]> = [
   ['build', async () => (await import('./build.js')).registerBuild],
+  ['cluster', async () => (await import('./cluster.js')).registerCluster],
   ['view', async () => (await import('./view.js')).registerView],
   ['pdf-html', async () => (await import('./pdf-html.js')).registerPdfHtml],
   ['tokens', async () => (await import('./tokens.js')).registerTokens],

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { assertValidBookId, bookIdFromPath, createLogger, createProgress, loadCorpusConfig, ocrLanguages, readBooksMeta } from '@mtb/core';
 import { OcrSetupError, runPdfHtml } from '@mtb/pdf-html';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, exitCodes } from '../exit-codes.js';
 
 const log = createLogger('pdf-html');
 
@@ -15,7 +15,7 @@ interface PdfHtmlOptions {
 }
 
 export function registerPdfHtml(program: Command): void {
-  program
+  const cmd = program
     .command('pdf-html')
     .description('PDF -> book.html + images/: text in reading order (columns, headings, paragraphs), every figure with its caption, page furniture marked')
     .argument('<pdf>', 'the book, usually <corpus>/pdf/<bookId>.pdf')
@@ -71,4 +71,8 @@ export function registerPdfHtml(program: Command): void {
       if (ocr) log.info(`${basename(pdf)}: OCR (${languages.join('+')}) of ${ocr.pages} page${ocr.pages === 1 ? '' : 's'}: ${(ocr.ms / 1000).toFixed(1)} s of recognition on ${ocr.workers} worker${ocr.workers === 1 ? '' : 's'} (${(ocr.ms / 1000 / ocr.pages).toFixed(2)} s/page)`);
       for (const d of stage.state === 'partial' ? stage.details.slice(1) : stage.details) log.warn(d);
     });
+  exitCodes(cmd, {
+    0: 'done, also for a bad PDF (encrypted, damaged, empty, too slow): it is recorded as failed in status/html.json with empty outputs; a file that lost pages is recorded as partial',
+    2: 'the PDF does not exist, an invalid --book-id or corpus.json, bad options, or a page needs OCR and its language data is not installed',
+  });
 }

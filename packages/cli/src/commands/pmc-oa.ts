@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { createLogger, loadCorpusConfig } from '@mtb/core';
 import { convertPmcOa, InputError, REPORT_FILE, REJECTED_FILE, type PmcOaOptions, type PmcOaReport } from '@mtb/pmc-oa';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, exitCodes } from '../exit-codes.js';
 
 const log = createLogger('pmc-oa');
 
@@ -44,7 +44,7 @@ export function formatPmcOaSummary(r: PmcOaReport, out: string): string {
 }
 
 export function registerPmcOa(program: Command): void {
-  program
+  const cmd = program
     .command('pmc-oa')
     .description('PMC-OA figure/caption pairs (jsonl + images folder or images.zip) -> paired Arrow shards <out>/{train,eval,test}')
     .argument('<jsonl-or-dir>', 'a jsonl file, or the folder with train.jsonl/valid.jsonl/test.jsonl (public split) or pmc_oa.jsonl / pmc_oa_beta.jsonl (hash split)')
@@ -106,6 +106,10 @@ reason and listed; they never stop the run. Same inputs give byte-identical shar
         process.exitCode = EXIT.USAGE;
       }
     });
+  exitCodes(cmd, {
+    0: 'converted; bad rows are skipped, counted and listed, never fatal',
+    2: 'bad options, a missing input or image source, or an input that is not PMC-OA jsonl',
+  });
 }
 
 function defined<T extends Record<string, unknown>>(o: T): Partial<T> {

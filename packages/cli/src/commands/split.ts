@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { createLogger } from '@mtb/core';
 import { runSplit, formatSummary } from '@mtb/split';
+import { exitCodes } from '../exit-codes.js';
 
 const log = createLogger('split');
 
 export function registerSplit(program: Command): void {
-  program
+  const cmd = program
     .command('split')
     .description('every book\'s segments.arrow -> shards/train and shards/eval (Arrow shards HuggingFace datasets can load) and report/stats.json')
     .argument('<corpusDir>', 'the corpus folder (holds pdf/, build/<bookId>/segments.arrow, optional corpus.json and books.json)')
@@ -15,4 +16,8 @@ export function registerSplit(program: Command): void {
       process.stdout.write(formatSummary(stats) + '\n');
       log.info(`wrote ${stats.shards.train.files} train and ${stats.shards.eval.files} eval shard files and report/stats.json`);
     });
+  exitCodes(cmd, {
+    0: 'shards and report/stats.json written',
+    2: 'an invalid corpus.json (the key and the file are named)',
+  });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { createLogger, createProgress, writeJsonAtomic } from '@mtb/core';
 import { ShardStream, parseStreamState, type ShardStreamOptions } from '@mtb/shard-stream';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, exitCodes } from '../exit-codes.js';
 
 const log = createLogger('stream');
 
@@ -72,7 +72,7 @@ export function streamOptions(dirs: string[], o: StreamCliOptions): { options: S
 }
 
 export function registerStream(program: Command): void {
-  program
+  const cmd = program
     .command('stream')
     .description('smoke-test the training loader: stream batches from shard folders, print sample ids, throughput and mixing proportions')
     .argument('<shardDir...>', 'one or more shard folders (index.json + data-*.arrow), e.g. datasets/sample/shards/train and a PMC-OA train folder')
@@ -165,4 +165,9 @@ world size always give the same batches; --resume continues exactly where --save
           `state: ${JSON.stringify(state)}\n`,
       );
     });
+  exitCodes(cmd, {
+    0: 'every batch was drawn',
+    1: 'a shard is missing, damaged (sha256) or unreadable, or the --resume state does not fit the data',
+    2: 'bad options or a missing shard folder',
+  });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError, createLogger } from '@mtb/core';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, exitCodes } from '../exit-codes.js';
 
 const log = createLogger('train');
 // @mtb/flamingo pulls in TensorFlow.js: loaded only when training runs.
@@ -18,7 +18,7 @@ interface TrainCliOptions {
 }
 
 export function registerTrain(program: Command): void {
-  program
+  const cmd = program
     .command('train')
     .description('train a Flamingo (perceiver, gated cross-attention, <image>/<|endofchunk|> embeddings) on MTB and PMC-OA shards')
     .option('-c, --config <file>', 'training config (JSON), e.g. packages/flamingo/demo/tiny.json')
@@ -97,4 +97,10 @@ and use --backend tensorflow (see packages/flamingo/README.md).`)
         process.off('SIGINT', onSigint);
       }
     });
+  exitCodes(cmd, {
+    0: 'trained to the last step, or stopped with a checkpoint (--max-steps, --time-budget, or one Ctrl-C)',
+    1: 'training failed (the message says why)',
+    2: 'bad options, a missing or invalid training config, or missing shards',
+    130: 'a second Ctrl-C quit at once, without a checkpoint',
+  });
 }

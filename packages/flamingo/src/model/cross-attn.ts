@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FlamingoConfig } from '../config.js';
 import { crossAttnPrefix } from '../param-shapes.js';
-import { feedForward, layerNorm, linear, matMul, matMulT, mergeHeads, splitHeads, type Params } from './ops.js';
+import { feedForward, layerNorm, linear, linearRows, matMul, matMulT, mergeHeads, splitHeads, type Params } from './ops.js';
 
 /**
  * Which image each token attends to, as OpenFlamingo's media mask with
@@ -34,11 +34,13 @@ export function maskedCrossAttention(x: tf.Tensor3D, media: tf.Tensor4D, select:
   const [b, t] = x.shape;
   const [, m, n, dv] = media.shape;
   const q = splitHeads(linear(layerNorm(x, p(`${prefix}.norm.weight`), p(`${prefix}.norm.bias`)), p(`${prefix}.to_q.weight`)), heads);
-  const kv = linear(media.reshape([b, m * n, dv]), p(`${prefix}.to_kv.weight`));
-  const [k, v] = tf.split(kv, 2, 2).map((z) => splitHeads(z, heads));
-  const sim = matMulT(tf.mul(q, dimHead ** -0.5), k!).reshape([b, heads, t, m, n]);
+  const flat = media.reshape([b, m * n, dv]);
+  const inner = heads * dimHead;
+  const k = splitHeads(linearRows(flat, p(`${prefix}.to_kv.weight`), 0, inner), heads);
+  const v = splitHeads(linearRows(flat, p(`${prefix}.to_kv.weight`), inner, inner), heads);
+  const sim = matMulT(tf.mul(q, dimHead ** -0.5), k).reshape([b, heads, t, m, n]);
   const attn = tf.mul(tf.softmax(sim), select.reshape([b, 1, t, m, 1])).reshape([b, heads, t, m * n]);
-  return linear(mergeHeads(matMul(attn, v!)), p(`${prefix}.to_out.weight`)) as tf.Tensor3D;
+  return linear(mergeHeads(matMul(attn, v)), p(`${prefix}.to_out.weight`)) as tf.Tensor3D;
 }
 
 /** GatedCrossAttentionBlock: x + tanh(attn_gate) * xattn(x); then x + tanh(ff_gate) * ff(x). */

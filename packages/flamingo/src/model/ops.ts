@@ -25,17 +25,31 @@ const matMulPlainGrad = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.Gra
 }) as never) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
 /**
- * The same for a frozen right operand: its gradient is never used (frozen
- * weights are not on the path from the trainable variables, so the tape never
- * asks for it), so none is computed.
+ * nn.Linear's x @ W^T (x [n, in], W [out, in]) for the wasm backend: the
+ * forward pass transposes W into a temporary; the backward pass needs no
+ * transposed weight at all (dx = dy @ W, dW = dy^T @ x), so only x and W itself
+ * are kept, never a transposed copy of every weight.
  */
-const matMulFrozenB = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([b]);
+const linearPlainGrad = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x, w]);
   return {
-    value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(dy, swapLast(saved[0]!)), tf.zeros([])],
+    value: tf.tidy(() => tf.matMul(x, tf.transpose(w))),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(dy, saved[1]!), tf.matMul(tf.transpose(dy), saved[0]!)],
   };
-}) as never) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+}) as never) as unknown as (x: tf.Tensor, w: tf.Tensor) => tf.Tensor;
+
+/**
+ * The same for a frozen weight: its gradient is never used (frozen weights are
+ * not on the path from the trainable variables, so the tape never asks for
+ * it), so neither it nor x is kept.
+ */
+const linearFrozen = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([w]);
+  return {
+    value: tf.tidy(() => tf.matMul(x, tf.transpose(w))),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(dy, saved[0]!), tf.zeros([])],
+  };
+}) as never) as unknown as (x: tf.Tensor, w: tf.Tensor) => tf.Tensor;
 
 /**
  * Only the wasm backend needs the explicit transposes; the CPU and TensorFlow
@@ -67,13 +81,24 @@ export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   const x2 = x.reshape([-1, inDim]);
   let y: tf.Tensor;
   if (explicitTransposes()) {
-    const wt = tf.transpose(w);
-    y = isFrozen(w) ? matMulFrozenB(x2, wt) : matMulPlainGrad(x2, wt);
+    y = isFrozen(w) ? linearFrozen(x2, w) : linearPlainGrad(x2, w);
   } else {
     y = tf.matMul(x2, w, false, true);
   }
   if (b) y = tf.add(y, b);
   return y.reshape([...x.shape.slice(0, -1), outDim]);
+}
+
+/**
+ * Rows [start, start + count) of a fused projection (to_kv, in_proj) applied
+ * as their own Linear: the same dot products as the fused Linear followed by
+ * a split of its output, without the split, which is a strided copy of the
+ * activations (and a concat in the backward pass) that dominated the CPU
+ * backend's perceiver step.
+ */
+export function linearRows(x: tf.Tensor, w: tf.Tensor, start: number, count: number, b?: tf.Tensor): tf.Tensor {
+  const rows = tf.slice(w, [start, 0], [count, -1]);
+  return linear(x, rows, b ? tf.slice(b, [start], [count]) : undefined);
 }
 
 /** PyTorch nn.LayerNorm over the last axis (biased variance, eps inside the sqrt). */

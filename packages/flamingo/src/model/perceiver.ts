@@ -1,16 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FlamingoConfig } from '../config.js';
-import { feedForward, layerNorm, linear, matMul, matMulT, mergeHeads, splitHeads, type Params } from './ops.js';
+import { feedForward, layerNorm, linear, linearRows, matMul, matMulT, mergeHeads, splitHeads, type Params } from './ops.js';
 
 /** OpenFlamingo PerceiverAttention: latents attend to concat(media, latents). x [N, v, D], latents [N, n, D]. */
 export function perceiverAttention(x: tf.Tensor3D, latents: tf.Tensor3D, p: Params, prefix: string, heads: number, dimHead: number): tf.Tensor3D {
   const xm = layerNorm(x, p(`${prefix}.norm_media.weight`), p(`${prefix}.norm_media.bias`));
   const lat = layerNorm(latents, p(`${prefix}.norm_latents.weight`), p(`${prefix}.norm_latents.bias`));
   const q = splitHeads(linear(lat, p(`${prefix}.to_q.weight`)), heads);
-  const kv = linear(tf.concat([xm, lat], 1), p(`${prefix}.to_kv.weight`));
-  const [k, v] = tf.split(kv, 2, 2).map((t) => splitHeads(t, heads));
-  const sim = matMulT(tf.mul(q, dimHead ** -0.5), k!);
-  const out = mergeHeads(matMul(tf.softmax(sim), v!));
+  const kvIn = tf.concat([xm, lat], 1);
+  const inner = heads * dimHead;
+  const k = splitHeads(linearRows(kvIn, p(`${prefix}.to_kv.weight`), 0, inner), heads);
+  const v = splitHeads(linearRows(kvIn, p(`${prefix}.to_kv.weight`), inner, inner), heads);
+  const sim = matMulT(tf.mul(q, dimHead ** -0.5), k);
+  const out = mergeHeads(matMul(tf.softmax(sim), v));
   return linear(out, p(`${prefix}.to_out.weight`)) as tf.Tensor3D;
 }
 

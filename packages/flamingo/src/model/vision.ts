@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FlamingoConfig } from '../config.js';
-import { layerNorm, linear, matMul, matMulT, mergeHeads, quickGelu, splitHeads, type Params } from './ops.js';
+import { layerNorm, linear, linearRows, matMul, matMulT, mergeHeads, quickGelu, splitHeads, type Params } from './ops.js';
 
 const P = 'vision_encoder';
 
@@ -9,8 +9,7 @@ function residualBlock(x: tf.Tensor3D, p: Params, i: number, heads: number): tf.
   const b = `${P}.transformer.resblocks.${i}`;
   const width = x.shape[2];
   const h = layerNorm(x, p(`${b}.ln_1.weight`), p(`${b}.ln_1.bias`));
-  const qkv = linear(h, p(`${b}.attn.in_proj_weight`), p(`${b}.attn.in_proj_bias`));
-  const [q, k, v] = tf.split(qkv, 3, 2).map((t) => splitHeads(t, heads));
+  const [q, k, v] = [0, 1, 2].map((j) => splitHeads(linearRows(h, p(`${b}.attn.in_proj_weight`), j * width, width, p(`${b}.attn.in_proj_bias`)), heads));
   // nn.MultiheadAttention scales q by head_dim^-0.5 before q k^T.
   const scores = matMulT(tf.mul(q!, (width / heads) ** -0.5), k!);
   const attn = mergeHeads(matMul(tf.softmax(scores), v!));
@@ -39,6 +38,11 @@ export function visionEncoder(config: FlamingoConfig, p: Params, images: tf.Tens
   const cls = tf.tile(p(`${P}.class_embedding`).reshape([1, 1, width]), [n, 1, 1]);
   let x = tf.add(tf.concat([cls, emb], 1), p(`${P}.positional_embedding`)) as tf.Tensor3D;
   x = layerNorm(x, p(`${P}.ln_pre.weight`), p(`${P}.ln_pre.bias`)) as tf.Tensor3D;
-  for (let i = 0; i < config.vision.layers; i++) x = residualBlock(x, p, i, config.vision.heads);
+  // One tidy per block: the tower runs outside the gradient tape in training, so each block's
+  // temporaries can go as soon as it is done (under a tape, the tape keeps what it needs).
+  for (let i = 0; i < config.vision.layers; i++) {
+    const h = x;
+    x = tf.tidy(() => residualBlock(h, p, i, config.vision.heads));
+  }
   return x.slice([0, 1, 0], [n, g * g, width]);
 }

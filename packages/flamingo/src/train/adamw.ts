@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { entryToFloat32, type TensorToWrite } from '../safetensors.js';
+import type { TensorSource } from '../safetensors-io.js';
 
 export interface AdamWOptions {
   betas: [number, number];
@@ -14,7 +16,32 @@ export interface AdamWEntry {
   decay: boolean;
 }
 
-/** Plain arrays of the optimizer state, for a checkpoint. */
+/**
+ * What the trainer needs from an optimizer: an update, and its state as
+ * checkpoint tensors (read out lazily, one at a time) and back.
+ */
+export interface Optimizer {
+  /** `format` in the state file's metadata. */
+  readonly format: string;
+  /** Updates applied so far (the bias-correction clock). */
+  readonly updates: number;
+  /** Applies one update to every entry and returns the new values (the caller writes them back and disposes them). */
+  step(entries: readonly AdamWEntry[], lr: number): Map<string, tf.Tensor>;
+  stateTensors(): Map<string, TensorToWrite>;
+  stateMetadata(): Record<string, string>;
+  /** Restores a saved state; `expected` names every trained parameter with its shape, so a state for another model is refused. */
+  restore(source: TensorSource, expected: Map<string, number[]>): void;
+  dispose(): void;
+}
+
+/** The update count a state file records. */
+export function savedUpdates(source: TensorSource): number {
+  const n = Number(source.metadata.updates);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${source.path}: no valid "updates" in the optimizer state's metadata`);
+  return n;
+}
+
+/** Plain arrays of the optimizer state (tests, tools). */
 export interface AdamWState {
   /** Updates applied so far (PyTorch's per-parameter `step`; the same for all here). */
   updates: number;
@@ -29,7 +56,8 @@ export interface AdamWState {
  * Moments live in tf.Variables keyed by parameter name and start at zero on the
  * first update of each parameter, as PyTorch's lazily created state does.
  */
-export class AdamW {
+export class AdamW implements Optimizer {
+  readonly format = 'mtb-adamw';
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
   private t = 0;
@@ -70,6 +98,36 @@ export class AdamW {
       moments.set(name, { shape: [...m.shape], expAvg: copyOf(m), expAvgSq: copyOf(this.v.get(name)!) });
     }
     return { updates: this.t, moments };
+  }
+
+  /** PyTorch's state names: `exp_avg.<param>`, `exp_avg_sq.<param>`, read from the backend when written. */
+  stateTensors(): Map<string, TensorToWrite> {
+    const out = new Map<string, TensorToWrite>();
+    for (const [name, m] of this.m) {
+      const v = this.v.get(name)!;
+      out.set(`exp_avg.${name}`, { shape: [...m.shape], dtype: 'F32', read: () => m.dataSync() as Float32Array });
+      out.set(`exp_avg_sq.${name}`, { shape: [...v.shape], dtype: 'F32', read: () => v.dataSync() as Float32Array });
+    }
+    return out;
+  }
+
+  stateMetadata(): Record<string, string> {
+    return { format: this.format, updates: String(this.t) };
+  }
+
+  restore(source: TensorSource, expected: Map<string, number[]>): void {
+    if (source.metadata.format && source.metadata.format !== this.format) {
+      throw new Error(`${source.path}: optimizer state is "${source.metadata.format}", this run uses "${this.format}" (optimizerBits differs from the checkpoint's run)`);
+    }
+    const moments: AdamWState['moments'] = new Map();
+    for (const key of source.names()) {
+      if (!key.startsWith('exp_avg.')) continue;
+      const name = key.slice('exp_avg.'.length);
+      if (!source.info(`exp_avg_sq.${name}`)) throw new Error(`${source.path}: exp_avg.${name} without exp_avg_sq.${name}`);
+      const e = source.read(key);
+      moments.set(name, { shape: e.shape, expAvg: entryToFloat32(key, e), expAvgSq: entryToFloat32(`exp_avg_sq.${name}`, source.read(`exp_avg_sq.${name}`)) });
+    }
+    this.load({ updates: savedUpdates(source), moments }, expected);
   }
 
   /** Restores a saved state; `expected` names every parameter with its shape, so a state for another model is refused. */

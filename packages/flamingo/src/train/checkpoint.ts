@@ -1,16 +1,18 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic, writeJsonAtomic } from '@mtb/core';
+import { writeJsonAtomic } from '@mtb/core';
 import type { StreamState } from '@mtb/shard-stream';
-import { entryToFloat32, readSafetensors, readSafetensorsMetadata, writeSafetensors, type TensorToWrite } from '../safetensors.js';
-import type { AdamWState } from './adamw.js';
+import { entryToFloat32 } from '../safetensors.js';
+import { findCheckpointFile, openSafetensors, writeSafetensorsSharded, type TensorSource } from '../safetensors-io.js';
+import { savedUpdates, type Optimizer } from './adamw.js';
 import type { TrainConfig } from './config.js';
 import type { TrainableModel } from './model-api.js';
 
 export const CHECKPOINT_VERSION = 1;
-const TRAINABLE = 'trainable.safetensors';
-const OPTIMIZER = 'optimizer.safetensors';
+/** File bases: `<base>.safetensors`, or shards with `<base>.safetensors.index.json`. */
+const TRAINABLE = 'trainable';
+const OPTIMIZER = 'optimizer';
 const STATE = 'state.json';
 const LATEST = 'latest.json';
 
@@ -36,8 +38,13 @@ export interface CheckpointState {
 export interface LoadedCheckpoint {
   dir: string;
   state: CheckpointState;
-  trainable: Map<string, { shape: number[]; data: Float32Array }>;
-  optimizer: AdamWState;
+  /** The trainable weights, read tensor by tensor (close() when done). */
+  trainable: TensorSource;
+  /** The optimizer state (its metadata says the format and the update count). */
+  optimizer: TensorSource;
+  /** Updates the optimizer state records. */
+  updates: number;
+  close(): void;
 }
 
 export function checkpointDir(outDir: string, step: number): string {
@@ -46,21 +53,19 @@ export function checkpointDir(outDir: string, step: number): string {
 
 /**
  * Writes a checkpoint folder: the trainable weights (OpenFlamingo names, loads
- * into OpenFlamingo with strict=False), the AdamW moments under PyTorch's state
- * names (`exp_avg.<param>`, `exp_avg_sq.<param>`; the input embedding's are its
- * two learned rows), then state.json, then checkpoints/latest.json. Every file
- * is written atomically and latest.json last, so a run killed at any point
- * leaves the previous checkpoint as the one resumed.
+ * into OpenFlamingo with strict=False) and the optimizer state (AdamW: the
+ * moments under PyTorch's state names `exp_avg.<param>`, `exp_avg_sq.<param>`;
+ * the input embedding's are its two learned rows), each one safetensors file
+ * or, past `maxShardBytes`, HuggingFace shards with an index; then state.json,
+ * then checkpoints/latest.json. Tensors stream to disk one at a time, every
+ * file is written atomically and latest.json last, so a run killed at any
+ * point leaves the previous checkpoint as the one resumed.
  */
-export function saveCheckpoint(outDir: string, model: TrainableModel, optimizer: AdamWState, state: CheckpointState, keep: number): string {
+export function saveCheckpoint(outDir: string, model: TrainableModel, optimizer: Optimizer, state: CheckpointState, keep: number, maxShardBytes?: number): string {
   const dir = checkpointDir(outDir, state.step);
-  writeFileAtomic(join(dir, TRAINABLE), model.toSafetensors('trainable'));
-  const moments = new Map<string, TensorToWrite>();
-  for (const [name, m] of optimizer.moments) {
-    moments.set(`exp_avg.${name}`, { shape: m.shape, data: m.expAvg });
-    moments.set(`exp_avg_sq.${name}`, { shape: m.shape, data: m.expAvgSq });
-  }
-  writeFileAtomic(join(dir, OPTIMIZER), writeSafetensors(moments, { format: 'mtb-adamw', updates: String(optimizer.updates) }));
+  const shard = maxShardBytes === undefined ? {} : { maxShardBytes };
+  writeSafetensorsSharded(dir, TRAINABLE, model.tensorsToSave('trainable'), { ...shard, metadata: model.saveMetadata?.('trainable') ?? { format: 'pt' } });
+  writeSafetensorsSharded(dir, OPTIMIZER, optimizer.stateTensors(), { ...shard, metadata: optimizer.stateMetadata() });
   writeJsonAtomic(join(dir, STATE), state);
   writeJsonAtomic(join(outDir, 'checkpoints', LATEST), { step: state.step, dir: dir.slice(join(outDir, 'checkpoints').length + 1) });
   pruneCheckpoints(outDir, keep);
@@ -76,25 +81,32 @@ export function latestCheckpoint(outDir: string): string | null {
 }
 
 export function loadCheckpoint(dir: string): LoadedCheckpoint {
-  for (const f of [TRAINABLE, OPTIMIZER, STATE]) {
-    if (!existsSync(join(dir, f))) throw new Error(`${join(dir, f)}: missing; not a complete checkpoint folder`);
+  const trainableFile = findCheckpointFile(dir, TRAINABLE);
+  const optimizerFile = findCheckpointFile(dir, OPTIMIZER);
+  for (const [f, base] of [[trainableFile, TRAINABLE], [optimizerFile, OPTIMIZER]] as const) {
+    if (!f) throw new Error(`${join(dir, `${base}.safetensors`)}: missing (nor a sharded ${base}.safetensors.index.json); not a complete checkpoint folder`);
   }
+  if (!existsSync(join(dir, STATE))) throw new Error(`${join(dir, STATE)}: missing; not a complete checkpoint folder`);
   const state = JSON.parse(readFileSync(join(dir, STATE), 'utf8')) as CheckpointState;
   if (state.version !== CHECKPOINT_VERSION) throw new Error(`${join(dir, STATE)}: checkpoint version ${state.version}, this build reads ${CHECKPOINT_VERSION}`);
-  const trainable = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const [name, e] of readSafetensors(readFileSync(join(dir, TRAINABLE)))) trainable.set(name, { shape: e.shape, data: entryToFloat32(name, e) });
-  const optBytes = readFileSync(join(dir, OPTIMIZER));
-  const meta = readSafetensorsMetadata(optBytes);
-  const moments: AdamWState['moments'] = new Map();
-  const entries = readSafetensors(optBytes);
-  for (const [key, e] of entries) {
-    if (!key.startsWith('exp_avg.')) continue;
-    const name = key.slice('exp_avg.'.length);
-    const sq = entries.get(`exp_avg_sq.${name}`);
-    if (!sq) throw new Error(`${join(dir, OPTIMIZER)}: exp_avg.${name} without exp_avg_sq.${name}`);
-    moments.set(name, { shape: e.shape, expAvg: entryToFloat32(key, e), expAvgSq: entryToFloat32(`exp_avg_sq.${name}`, sq) });
+  const trainable = openSafetensors(trainableFile!);
+  let optimizer: TensorSource;
+  try {
+    optimizer = openSafetensors(optimizerFile!);
+  } catch (err) {
+    trainable.close();
+    throw err;
   }
-  return { dir, state, trainable, optimizer: { updates: Number(meta.updates ?? state.updates), moments } };
+  const close = (): void => {
+    trainable.close();
+    optimizer.close();
+  };
+  try {
+    return { dir, state, trainable, optimizer, updates: savedUpdates(optimizer), close };
+  } catch (err) {
+    close();
+    throw err;
+  }
 }
 
 /**
@@ -102,17 +114,17 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
  * trainable variable must be in the file with its shape, and the file must hold
  * nothing else: a checkpoint of another config is refused, not half-loaded.
  */
-export function restoreTrainable(model: TrainableModel, trainable: LoadedCheckpoint['trainable'], source: string): void {
+export function restoreTrainable(model: TrainableModel, trainable: TensorSource): void {
+  const source = trainable.path;
   const vars = model.trainableVariables();
-  for (const name of trainable.keys()) if (!vars.has(name)) throw new Error(`${source}: "${name}" is not a trainable parameter of this model`);
+  for (const name of trainable.names()) if (!vars.has(name)) throw new Error(`${source}: "${name}" is not a trainable parameter of this model`);
   for (const [name, v] of vars) {
-    const t = trainable.get(name);
+    const t = trainable.info(name);
     if (!t) throw new Error(`${source}: trainable parameter "${name}" is missing`);
     if (t.shape.join('x') !== v.shape.join('x')) throw new Error(`${source}: "${name}" has shape [${t.shape}], the model's is [${v.shape}]`);
   }
   for (const [name, v] of vars) {
-    const t = trainable.get(name)!;
-    const x = tf.tensor(t.data, t.shape, 'float32');
+    const x = tf.tensor(entryToFloat32(name, trainable.read(name)), v.shape, 'float32');
     v.assign(x);
     x.dispose();
   }

@@ -40,11 +40,17 @@ export const TrainConfigSchema = z
     eps: z.number().positive().default(1e-8).describe('AdamW epsilon.'),
     weightDecay: z.number().nonnegative().default(0.1).describe('AdamW weight decay, on gated cross-attention weights only (as OpenFlamingo).'),
     clipNorm: z.number().positive().default(1).describe('Global gradient-norm clipping threshold.'),
+    optimizerBits: z.union([z.literal(32), z.literal(8)]).default(32)
+      .describe('AdamW state precision: 32 (float32), or 8 (bitsandbytes\' blockwise 8-bit state, AdamW8bit, as the paper trained).'),
+    activationCheckpointing: z.boolean().default(false)
+      .describe('Recompute each decoder block in the backward pass instead of keeping its activations (see `mtb model plan`).'),
     warmupSteps: z.number().int().nonnegative().default(5000).describe('Linear warmup steps (from lr 0).'),
     schedule: z.enum(['constant', 'cosine']).default('constant').describe('After warmup: constant lr, or a half cosine to 0 at `steps`.'),
     steps: z.number().int().positive().describe('Optimizer steps of the run (the cosine spans them; --max-steps stops earlier without changing it).'),
     checkpointEvery: z.number().int().positive().default(1000).describe('Write a checkpoint every N steps (and always at the end).'),
     keepCheckpoints: z.number().int().positive().default(3).describe('Checkpoints kept on disk (the oldest are removed).'),
+    checkpointShardSize: z.union([z.number().int().positive(), z.string().min(1)]).default('2GB')
+      .describe('Largest checkpoint file: past it weights and optimizer state are written as HuggingFace shards with an index (bytes, or "2GB", "500MB").'),
     evalEvery: z.number().int().nonnegative().default(1000).describe('Evaluate every N steps and at the end; 0: only at the end.'),
     evalMaxSamples: z.number().int().positive().optional().describe('Evaluate on at most this many samples per eval folder (default: all).'),
     logEvery: z.number().int().positive().default(1).describe('Write a metrics line every N steps.'),

@@ -1,7 +1,9 @@
 export { TrainConfigSchema, parseTrainConfig, loadTrainConfig, parseDuration, describeTrainConfig, type TrainConfig, type TrainSource } from './config.js';
 export { runTraining, type RunOptions, type RunSummary, type ModelFactory } from './run.js';
 export { Trainer, type TrainerOptions, type StepOutcome, type MicroBatch } from './trainer.js';
-export { AdamW, type AdamWOptions, type AdamWState, type AdamWEntry } from './adamw.js';
+export { AdamW, savedUpdates, type AdamWOptions, type AdamWState, type AdamWEntry, type Optimizer } from './adamw.js';
+export { AdamW8bit, MIN_8BIT_SIZE } from './adamw8bit.js';
+export { dynamicMap, quantizeBlockwise, dequantizeBlockwise, OPTIMIZER_BLOCK, type QuantizedBlocks } from './quantization.js';
 export { learningRateAt, type LearningRateSchedule, type ScheduleKind } from './schedule.js';
 export { appliesWeightDecay, INPUT_EMBEDDING, LEARNED_EMBEDDING_ROWS } from './param-groups.js';
 export { rowCrossEntropySums, targetCounts, rowFactors, IGNORE } from './loss.js';

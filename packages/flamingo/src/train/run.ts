@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, createLogger, writeJsonAtomic } from '@mtb/core';
 import { ShardStream, type Batch } from '@mtb/shard-stream';
 import { selectBackend } from '../backend.js';
+import { parseByteSize } from '../safetensors-io.js';
 import type { FlamingoConfig } from '../config.js';
 import { CHECKPOINT_VERSION, latestCheckpoint, loadCheckpoint, restoreTrainable, saveCheckpoint, type CheckpointState, type LoadedCheckpoint } from './checkpoint.js';
 import { parseDuration, type TrainConfig } from './config.js';
@@ -14,7 +15,8 @@ import { Trainer, type StepOutcome } from './trainer.js';
 
 const log = createLogger('train');
 
-export type ModelFactory = (config: FlamingoConfig, seed: number, initWeights: Uint8Array[]) => Promise<TrainableModel> | TrainableModel;
+/** initWeights: paths of safetensors files, sharded indexes or folders (read tensor by tensor). */
+export type ModelFactory = (config: FlamingoConfig, seed: number, initWeights: string[]) => Promise<TrainableModel> | TrainableModel;
 
 export interface RunOptions {
   /** Continue a run: true = the latest checkpoint of outDir, a string = that checkpoint folder. */
@@ -67,7 +69,7 @@ function continuity(c: TrainConfig): unknown {
   const { maxTokens, maxImages, blockSize, interleave, padToMaxTokens, padImagesToMax } = c.loader;
   return {
     model: c.model, initWeights: c.initWeights, sources: c.sources, batchSize: c.batchSize, accumulation: c.accumulation, lr: c.lr, betas: c.betas,
-    eps: c.eps, weightDecay: c.weightDecay, clipNorm: c.clipNorm, warmupSteps: c.warmupSteps, schedule: c.schedule, steps: c.steps, seed: c.seed,
+    eps: c.eps, weightDecay: c.weightDecay, clipNorm: c.clipNorm, optimizerBits: c.optimizerBits, warmupSteps: c.warmupSteps, schedule: c.schedule, steps: c.steps, seed: c.seed,
     loader: { maxTokens, maxImages, blockSize, interleave, padToMaxTokens, padImagesToMax },
   };
 }
@@ -84,9 +86,9 @@ function assertSameRun(saved: TrainConfig, now: TrainConfig, dir: string): void 
   }
 }
 
-async function defaultModel(config: FlamingoConfig, seed: number, initWeights: Uint8Array[]): Promise<TrainableModel> {
+async function defaultModel(config: FlamingoConfig, seed: number, initWeights: string[]): Promise<TrainableModel> {
   const { FlamingoModel } = await import('../model/flamingo.js');
-  return initWeights.length ? FlamingoModel.fromSafetensors(config, initWeights, { strict: false }) : FlamingoModel.init(config, seed);
+  return initWeights.length ? FlamingoModel.fromFiles(config, initWeights, { strict: false }) : FlamingoModel.init(config, seed);
 }
 
 /**
@@ -117,7 +119,8 @@ export async function runTraining(config: TrainConfig, opts: RunOptions = {}): P
   }
   const modelConfig = resolveModelConfig(config.model);
   const budgetS = opts.timeBudgetS ?? (config.timeBudget !== undefined ? parseDuration(config.timeBudget) : Infinity);
-  const initWeights = config.initWeights.map((f) => new Uint8Array(readFileSync(f)));
+  for (const f of config.initWeights) if (!existsSync(f)) throw new ConfigError(`initWeights: ${f} does not exist (a .safetensors file, a .safetensors.index.json or a folder holding one)`);
+  const maxShardBytes = parseByteSize(config.checkpointShardSize, 'checkpointShardSize');
 
   const backend = await selectBackend(opts.backend ?? config.backend);
   log.info(`backend ${backend}; model ${modelConfig.name}; ${config.sources.map((s) => `${s.dir} (weight ${s.weight}, loss x${s.lossWeight})`).join(', ')}`);
@@ -133,17 +136,23 @@ export async function runTraining(config: TrainConfig, opts: RunOptions = {}): P
   let model: TrainableModel | undefined;
   let trainer: Trainer | undefined;
   try {
-    model = await (opts.createModel ?? defaultModel)(modelConfig, config.seed, initWeights);
+    model = await (opts.createModel ?? defaultModel)(modelConfig, config.seed, config.initWeights);
     trainer = new Trainer(model, {
       // By the names the loader gives the sources (the rows' source column unless named).
       lossWeights: Object.fromEntries(stream.report().sources.map((s, i) => [s.name, config.sources[i]!.lossWeight])),
       optimizer: { betas: config.betas, eps: config.eps, weightDecay: config.weightDecay },
       schedule: { lr: config.lr, warmupSteps: config.warmupSteps, kind: config.schedule, totalSteps: config.steps },
       clipNorm: config.clipNorm,
+      optimizerBits: config.optimizerBits,
+      activationCheckpointing: config.activationCheckpointing,
     });
     if (ckpt) {
-      restoreTrainable(model, ckpt.trainable, join(ckpt.dir, 'trainable.safetensors'));
-      trainer.restore(ckpt.state.step, ckpt.optimizer);
+      try {
+        restoreTrainable(model, ckpt.trainable);
+        trainer.restore(ckpt.state.step, ckpt.optimizer);
+      } finally {
+        ckpt.close();
+      }
       log.info(`resuming from ${ckpt.dir} at step ${ckpt.state.step}`);
     }
     mkdirSync(outDir, { recursive: true });
@@ -154,6 +163,7 @@ export async function runTraining(config: TrainConfig, opts: RunOptions = {}): P
       config, opts, model, trainer, stream, metrics, backend, budgetS, started,
       evalLoader: { batchSize: config.batchSize, ...loaderOpts, blockSize, interleave, ...(config.evalMaxSamples ? { maxSamples: config.evalMaxSamples } : {}) },
       lastCheckpointStep: ckpt?.state.step ?? -1,
+      maxShardBytes,
     });
     log.info(`stopped at step ${summary.step} (${summary.stopReason}) after ${summary.seconds.toFixed(1)} s; loader wait ${(100 * summary.loaderWaitShare).toFixed(1)}% of step time`);
     return summary;
@@ -177,6 +187,7 @@ interface LoopContext {
   started: number;
   evalLoader: Parameters<typeof evaluate>[2];
   lastCheckpointStep: number;
+  maxShardBytes: number;
 }
 
 async function trainLoop(ctx: LoopContext): Promise<RunSummary> {
@@ -207,7 +218,7 @@ async function trainLoop(ctx: LoopContext): Promise<RunSummary> {
       version: CHECKPOINT_VERSION, step: trainer.step, updates: trainer.optimizer.updates, rng: { seed: config.seed, drawsPerStep: 0 }, loader: stream.state(), config,
       ...(lastEval ? { lastEval: { loss: lastEval.loss, ...Object.fromEntries(Object.entries(lastEval.losses).map(([s, l]) => [`loss.${s}`, l])) } } : {}),
     };
-    summary.checkpoint = saveCheckpoint(config.outDir, model, trainer.optimizer.state(), state, config.keepCheckpoints);
+    summary.checkpoint = saveCheckpoint(config.outDir, model, trainer.optimizer, state, config.keepCheckpoints, ctx.maxShardBytes);
     lastCheckpointStep = trainer.step;
     log.info(`checkpoint ${summary.checkpoint}`);
   };

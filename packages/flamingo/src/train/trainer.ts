@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '@mtb/shard-stream';
-import { AdamW, type AdamWOptions, type AdamWState } from './adamw.js';
+import { AdamW, type AdamWOptions, type Optimizer } from './adamw.js';
+import { AdamW8bit } from './adamw8bit.js';
+import type { TensorSource } from '../safetensors-io.js';
 import { clipFactor, globalNorm } from './grad-norm.js';
 import { registerMissingKernels } from '../backend.js';
 import { rowCrossEntropySums, rowFactors, sumBySource, targetCounts } from './loss.js';
@@ -17,6 +19,10 @@ export interface TrainerOptions {
   clipNorm: number;
   /** Loss weight per source name; sources not listed weigh 1. */
   lossWeights?: Record<string, number>;
+  /** 32: AdamW with float32 state (default); 8: bitsandbytes' blockwise 8-bit state (AdamW8bit). */
+  optimizerBits?: 32 | 8;
+  /** Recompute each decoder block's activations in the backward pass instead of keeping them (less memory, one more forward). */
+  activationCheckpointing?: boolean;
 }
 
 export interface StepOutcome {
@@ -55,7 +61,7 @@ interface Trained {
  * non-finite loss or gradient norm leaves weights and optimizer untouched.
  */
 export class Trainer {
-  readonly optimizer: AdamW;
+  readonly optimizer: Optimizer;
   private readonly trained: Trained[];
   private stepsDone = 0;
 
@@ -64,7 +70,7 @@ export class Trainer {
     readonly options: TrainerOptions,
   ) {
     registerMissingKernels();
-    this.optimizer = new AdamW(options.optimizer);
+    this.optimizer = options.optimizerBits === 8 ? new AdamW8bit(options.optimizer) : new AdamW(options.optimizer);
     this.trained = [...model.trainableVariables()].map(([name, variable]) => {
       if (name !== INPUT_EMBEDDING) return { name, variable, decay: appliesWeightDecay(name) };
       if (variable.shape[0]! < LEARNED_EMBEDDING_ROWS.end) {
@@ -175,9 +181,9 @@ export class Trainer {
     }
   }
 
-  /** Restores the step counter and optimizer of a checkpoint. */
-  restore(step: number, optimizer: AdamWState): void {
-    this.optimizer.load(optimizer, this.trainedShapes());
+  /** Restores the step counter and optimizer state of a checkpoint. */
+  restore(step: number, optimizer: TensorSource): void {
+    this.optimizer.restore(optimizer, this.trainedShapes());
     this.stepsDone = step;
   }
 
@@ -186,8 +192,9 @@ export class Trainer {
     const { batchSize: B, seqLen: T } = mb;
     const inputIds = tf.tensor2d(mb.inputIds, [B, T], 'int32');
     const attentionMask = tf.tensor2d(mb.attentionMask, [B, T], 'int32');
-    if (features) return this.model.forward({ inputIds, attentionMask, visionFeatures: features });
-    return this.model.forward({ inputIds, attentionMask, pixels: this.pixels(mb) });
+    const recompute = this.options.activationCheckpointing ? { activationCheckpointing: true } : {};
+    if (features) return this.model.forward({ inputIds, attentionMask, visionFeatures: features, ...recompute });
+    return this.model.forward({ inputIds, attentionMask, pixels: this.pixels(mb), ...recompute });
   }
 
   /** The frozen vision tower's features, computed outside any gradient tape; undefined when the model has no separate encoder. */

@@ -12,6 +12,8 @@ import * as pipeline from './pipeline.js';
 import * as flamingoForward from './flamingo-forward.js';
 import * as train from './train.js';
 import * as interleave from './interleave.js';
+import * as weightsLoad from './weights-load.js';
+import * as trainDemo from './adamw8bit-demo.js';
 import * as ocr from './ocr.js';
 import * as figures from './figures.js';
 import * as damaged from './damaged.js';
@@ -31,6 +33,8 @@ export const MODULES: Record<string, CaseModule> = {
   'flamingo-forward': flamingoForward,
   train,
   interleave,
+  'weights-load': weightsLoad,
+  'adamw8bit-demo': trainDemo,
   ocr,
   figures,
   damaged,

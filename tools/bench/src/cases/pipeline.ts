@@ -13,7 +13,9 @@ import { cleanOutputs, copyCorpusInputs, corpusWork, note, ranByTarget, round, r
  *   the scaling ratio;
  * - Nx mode: one book edited, rebuilt (ours) against a full rebuild without
  *   the cache (baseline), so the ratio is the incremental cost; then one
- *   stage's code changed, to show only that stage and its dependents rerun.
+ *   stage's code changed, to show only that stage and its dependents rerun;
+ * - Nx mode from scratch: per-book tasks in Nx batches (ours) against a process
+ *   per task (baseline), with a direct build beside.
  * Builds take minutes, so the big cases run once, without a warm-up run.
  */
 const SAMPLE = join(WORKSPACE, 'datasets', 'sample');
@@ -137,6 +139,53 @@ function incrementalCase(source: () => Promise<string>, quick: boolean): BenchCa
   };
 }
 
+/**
+ * Nx mode from scratch (`--skip-nx-cache`): the per-book tasks in Nx batches
+ * (one process, worker threads: ours) against the same executor with batching
+ * off (`NX_BATCH_MODE=false`: a process per task, as Nx ran them before, the
+ * baseline), and a direct build (`--no-nx`) of the same corpus for reference.
+ */
+function nxBatchCase(name: string, description: string, source: () => Promise<string>, big: boolean, quick: boolean): BenchCase {
+  const corpus = join(WORKSPACE, 'datasets', `zz-bench-${name}`);
+  let lastOurs: BuildRun | undefined;
+  let lastBase: BuildRun | undefined;
+  const build = async (env: NodeJS.ProcessEnv, args: string[]): Promise<BuildRun> => {
+    cleanOutputs(corpus);
+    return runBuild(corpus, ['--parallel', '2', ...args], WORKSPACE, env);
+  };
+  return {
+    name,
+    description,
+    repetitions: big || quick ? 1 : 2,
+    warmup: false,
+    async setup() {
+      copyCorpusInputs(await source(), corpus);
+    },
+    async ours() {
+      lastOurs = await build({}, ['--skip-nx-cache']);
+    },
+    baseline: {
+      name: 'Nx, a process per task (NX_BATCH_MODE=false)',
+      async run() {
+        lastBase = await build({ NX_BATCH_MODE: 'false' }, ['--skip-nx-cache']);
+      },
+    },
+    async extras() {
+      const direct = await build({}, ['--no-nx']);
+      return {
+        'batch.wall.s': round(lastOurs!.wallMs / 1000),
+        'per-task.wall.s': round(lastBase!.wallMs / 1000),
+        'direct.wall.s': round(direct.wallMs / 1000),
+        'batch/per-task': round(lastOurs!.wallMs / lastBase!.wallMs),
+        'batch/direct': round(lastOurs!.wallMs / direct.wallMs),
+      };
+    },
+    async teardown() {
+      rmSync(corpus, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
   const scale: ScaleCorpusOptions = opts.quick ? { books: 6, pagesPerBook: 40, seed: 'mtb-scale' } : { books: 50, pagesPerBook: 200, seed: 'mtb-scale' };
   const scaleDir = async (): Promise<string> => (await cachedScaleCorpus(scale, (m) => note(`generating ${m}`))).dir;
@@ -144,5 +193,7 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
     directCase('pipeline-sample', 'mtb build --no-nx of the sample corpus (8 books), stages in worker threads vs as processes, --parallel 2', async () => SAMPLE, false, opts.quick),
     directCase('pipeline-scale', `mtb build --no-nx of a generated corpus (${scale.books} books x ${scale.pagesPerBook} pages, planted duplicates), worker threads vs processes, --parallel 2`, scaleDir, true, opts.quick),
     incrementalCase(scaleDir, opts.quick),
+    nxBatchCase('pipeline-nx-batch-sample', 'mtb build of the sample corpus in Nx mode from scratch: per-book tasks in Nx batches vs a process per task; direct mode beside', async () => SAMPLE, false, opts.quick),
+    nxBatchCase('pipeline-nx-batch-scale', `mtb build of the generated corpus (${scale.books} books x ${scale.pagesPerBook} pages) in Nx mode from scratch: batches vs a process per task; direct mode beside`, scaleDir, true, opts.quick),
   ];
 }

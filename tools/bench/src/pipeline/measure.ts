@@ -37,12 +37,12 @@ export function cleanOutputs(corpusDir: string): void {
  * then its build-times.json. `workspace` may be a copy of this workspace, so
  * that Nx hashes a frozen copy of the sources.
  */
-export async function runBuild(corpusDir: string, args: string[], workspace = WORKSPACE): Promise<BuildRun> {
+export async function runBuild(corpusDir: string, args: string[], workspace = WORKSPACE, env: NodeJS.ProcessEnv = {}): Promise<BuildRun> {
   const t0 = Date.now();
   const out: string[] = [];
   const code = await new Promise<number>((resolve) => {
     const child = spawn(process.execPath, [join(workspace, 'packages/cli/bin/mtb.js'), '--quiet', 'build', corpusDir, ...args], {
-      cwd: workspace, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: workspace, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (b: Buffer) => out.push(b.toString()));
     child.stderr.on('data', (b: Buffer) => out.push(b.toString()));

@@ -35,6 +35,12 @@ export interface Measured {
   startupCpuMs: number;
   /** RSS of that idle process: the base of every stage process and every worker thread pool member. */
   startupRssMb: number;
+  /**
+   * CPU that Nx mode adds per task beyond the stage's own work. Default: one
+   * process startup per task (Nx before batch mode); with the batch executor,
+   * (CPU of an Nx build - CPU of a direct build) / tasks, measured side by side.
+   */
+  nxTaskCpuMs?: number;
   /** Largest per-task peak RSS of a per-book stage (html, on the measured books). */
   perBookPeakRssMb: number;
   /** Peak RSS of a worker-thread build divided by its --parallel: memory per busy core. */
@@ -63,7 +69,7 @@ export const MTB: Target = { books: 4721, imagesKept: 800_000, tokensKept: 584_0
 
 export interface Prediction {
   cores: number;
-  /** Hours for direct mode (worker threads) and Nx mode (one process per task). */
+  /** Hours for direct mode (worker threads) and Nx mode (direct plus Nx's CPU per task). */
   hoursDirect: number;
   hoursNx: number;
   /** Peak memory in GB: the larger of the parallel phase and the join. */
@@ -75,7 +81,7 @@ export interface ModelOutput {
   perUnit: Record<string, string>;
   cpuHoursPerBookStages: number;
   serialHours: number;
-  startupCpuHoursNx: number;
+  nxCpuHours: number;
   diskTb: { build: number; shards: number };
   join: { seconds: number; peakGb: number };
   predictions: Prediction[];
@@ -107,7 +113,7 @@ export function predict(m: Measured, target: Target = MTB, coreCounts: number[] 
   const cpuHoursPerBookStages = (perBookCpuMs * factor) / 3.6e6;
   const serialHours = (splitMs * factor) / 3.6e6 + joinSec / 3600;
   const tasks = target.books * PER_BOOK.length + 2;
-  const startupCpuHoursNx = (tasks * m.startupCpuMs) / 3.6e6;
+  const nxCpuHours = (tasks * (m.nxTaskCpuMs ?? m.startupCpuMs)) / 3.6e6;
   // Two cores did `scalingP1P2` times the work of one: apply that efficiency per core pair.
   const efficiency = m.scalingP1P2 ? Math.min(1, m.scalingP1P2 / 2) : 1;
   const joinPeakGb = (m.join.peakMb * (paragraphs / m.join.paragraphs)) / 1024;
@@ -116,7 +122,7 @@ export function predict(m: Measured, target: Target = MTB, coreCounts: number[] 
     return {
       cores,
       hoursDirect: cpuHoursPerBookStages / par + serialHours,
-      hoursNx: (cpuHoursPerBookStages + startupCpuHoursNx) / par + serialHours,
+      hoursNx: (cpuHoursPerBookStages + nxCpuHours) / par + serialHours,
       peakGb: Math.max((cores * Math.max(m.perBookPeakRssMb, m.perWorkerPeakRssMb ?? 0)) / 1024, joinPeakGb),
     };
   });
@@ -125,7 +131,7 @@ export function predict(m: Measured, target: Target = MTB, coreCounts: number[] 
     perUnit,
     cpuHoursPerBookStages,
     serialHours,
-    startupCpuHoursNx,
+    nxCpuHours,
     diskTb: { build: (m.buildBytes * factor) / 1e12, shards: (m.shardBytes * factor) / 1e12 },
     join: { seconds: joinSec, peakGb: joinPeakGb },
     predictions,
@@ -137,7 +143,7 @@ export function formatModel(o: ModelOutput): string {
   const lines = [
     `MTB in our units: x${f(o.scale.factor, 0)} the measured corpus = ${f(o.scale.pages / 1e6, 2)}M pages, ${f(o.scale.tokensExtracted / 1e6, 0)}M tokens extracted, ${f(o.scale.paragraphs / 1e6, 2)}M paragraph signatures`,
     ...Object.entries(o.perUnit).map(([k, v]) => `  ${k}: ${v}`),
-    `per-book stages: ${f(o.cpuHoursPerBookStages)} CPU-hours; serial (join + split): ${f(o.serialHours, 2)} h; Nx process startup: +${f(o.startupCpuHoursNx)} CPU-hours`,
+    `per-book stages: ${f(o.cpuHoursPerBookStages)} CPU-hours; serial (join + split): ${f(o.serialHours, 2)} h; Nx mode: +${f(o.nxCpuHours)} CPU-hours`,
     `dedup join: ${f(o.join.seconds, 0)} s, ${f(o.join.peakGb, 2)} GB; disk: build/ ${f(o.diskTb.build, 2)} TB, shards/ ${f(o.diskTb.shards, 2)} TB`,
     '| cores | direct mode (h) | Nx mode (h) | peak memory (GB) |',
     '|---:|---:|---:|---:|',

@@ -45,8 +45,9 @@ const opts = new Command()
   .option('--scaling <ratio>', 'wall(p1) / wall(p2) measured on this machine')
   .option('--worker-times <file>', 'build-times.json of an --isolate worker build of the same corpus: memory per worker, corpus-step times')
   .option('--html-page-ms <ms>', 'html CPU per page to use instead of the measured one (e.g. real illustrated textbooks)')
+  .option('--nx-task-ms <ms>', "CPU Nx mode adds per task: (Nx build CPU - direct build CPU) / tasks (default: one process startup per task, as before Nx batch mode)")
   .parse(process.argv)
-  .opts<{ corpus: string; times: string; join: string; scaling?: string; workerTimes?: string; htmlPageMs?: string }>();
+  .opts<{ corpus: string; times: string; join: string; scaling?: string; workerTimes?: string; htmlPageMs?: string; nxTaskMs?: string }>();
 const workerTimes = opts.workerTimes ? (JSON.parse(readFileSync(opts.workerTimes, 'utf8')) as BuildTimes) : undefined;
 
 const raw = JSON.parse(readFileSync(opts.times, 'utf8')) as BuildTimes | { times: BuildTimes };
@@ -81,6 +82,7 @@ const m: Measured = {
   scalingP1P2: opts.scaling ? Number(opts.scaling) : undefined,
   perWorkerPeakRssMb: workerTimes?.peakRssMb ? workerTimes.peakRssMb / workerTimes.parallel : undefined,
   htmlMsPerPage: opts.htmlPageMs ? Number(opts.htmlPageMs) : undefined,
+  nxTaskCpuMs: opts.nxTaskMs ? Number(opts.nxTaskMs) : undefined,
 };
 process.stdout.write(`measured: ${JSON.stringify({ ...m, stages: undefined })}\n`);
 process.stdout.write(`stage CPU net of startup (ms): ${m.stages.map((s) => `${s.stage} ${Math.round(s.cpuMs)}`).join(', ')}\n`);
