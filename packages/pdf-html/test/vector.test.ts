@@ -35,6 +35,14 @@ describe('findVectorFigures on hand-made pages', () => {
     expect(f.box.y + f.box.h).toBeLessThan(500);
   });
 
+  it('prose whose middle falls inside a plot but that runs out of it stays text', () => {
+    const { marks, labels } = plot();
+    const under = run('tion{Left, predicted trajectories of the two species in the model. Based on', 72, 472, 10, { w: 470 });
+    const figures = findVectorFigures(PAGE, marks, [], [...labels, under, caption, ...body], 10);
+    expect(figures).toHaveLength(1);
+    expect([...figures[0]!.labels].map((r) => r.text)).not.toContain(under.text);
+  });
+
   it('a table grid: only axis-aligned rules with text in its cells, no figure', () => {
     const marks: PaintMark[] = [];
     for (let r = 0; r <= 6; r++) marks.push(mark('rule', box(72, 300 + 20 * r, 400, 0)));

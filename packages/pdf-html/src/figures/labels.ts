@@ -1,4 +1,4 @@
-import { isCaption } from '../layout/captions.js';
+import { isCaption, isTexSource } from '../layout/captions.js';
 import { type Box, type TextRun, bottom, overlap, right, union } from '../layout/types.js';
 
 /** Runs on one baseline with word-sized gaps: the unit that is a label or not. */
@@ -70,6 +70,8 @@ const inside = (b: Box, r: Box, margin: number): boolean => {
   return cx >= r.x - margin && cx <= right(r) + margin && cy >= r.y - margin && cy <= bottom(r) + margin;
 };
 
+const within = (b: Box, r: Box, margin: number): boolean => b.x >= r.x - margin && right(b) <= right(r) + margin && b.y >= r.y - margin && bottom(b) <= bottom(r) + margin;
+
 /**
  * The text that belongs to figures: everything drawn inside a figure region,
  * and short phrases just outside it that line up with it (tick labels, axis
@@ -86,12 +88,14 @@ export function absorbLabels(regions: Box[], runs: TextRun[], bodySize: number, 
     let grew = false;
     for (let i = free.length - 1; i >= 0; i--) {
       const p = free[i]!;
-      if (isCaption(p.text)) continue;
+      if (isCaption(p.text) || isTexSource(p.text)) continue;
       const reach = LABEL_REACH_EM * p.size;
       const framed = textFrames.some((f) => inside(p.box, f, 0));
+      const prose = SENTENCE.test(p.text) || p.text.split(/\s+/).length > MAX_LABEL_WORDS;
       const region = out.find((r) => {
-        if (inside(p.box, r, 1)) return true;
-        if (framed || SENTENCE.test(p.text) || p.text.split(/\s+/).length > MAX_LABEL_WORDS || p.size > MAX_LABEL_SIZE * bodySize) return false;
+        // Prose whose middle falls inside a region but that runs out of it is the text under the plot, not in it.
+        if (inside(p.box, r, 1)) return !prose || within(p.box, r, 1);
+        if (framed || prose || p.size > MAX_LABEL_SIZE * bodySize) return false;
         const dx = Math.max(0, r.x - right(p.box), p.box.x - right(r));
         const dy = Math.max(0, r.y - bottom(p.box), p.box.y - bottom(r));
         // Beside the figure and within its height, or above/below it and within its width.

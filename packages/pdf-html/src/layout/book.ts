@@ -1,4 +1,4 @@
-import { isCaption, linkCaptions } from './captions.js';
+import { captionText, isCaption, linkCaptions } from './captions.js';
 import { detectFurniture } from './furniture.js';
 import { headingLevel, headingScale, type StyledText } from './headings.js';
 import { meanConfidence } from './lines.js';
@@ -114,7 +114,7 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
       if (f.kind === 'image') {
         list = undefined;
         const c = captionOfImage.get(i);
-        const caption = c === undefined ? undefined : textOf(pf.flow[c] as TextFlow);
+        const caption = c === undefined ? undefined : captionText(textOf(pf.flow[c] as TextFlow));
         nodes.push({ kind: 'figure', image: f.image, ...(caption === undefined ? {} : { caption }), ...(f.labels ? { alt: plainText(f.labels) } : {}) });
         return;
       }
