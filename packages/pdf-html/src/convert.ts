@@ -11,7 +11,7 @@ import { groupNear, groupPanels } from './figures/boxes.js';
 import { absorbLabels, bodySize } from './figures/labels.js';
 import { skipByDraw, skipBySize, type SkipReason } from './image-policy.js';
 import { assembleBook } from './layout/book.js';
-import { buildLines } from './layout/lines.js';
+import { buildLines, meanConfidence } from './layout/lines.js';
 import { taggedLayout } from './layout/tagged.js';
 import { normalizeText } from './layout/text.js';
 import type { Box, PageLayout, PlacedImage, TextRun } from './layout/types.js';
@@ -45,6 +45,13 @@ export interface PdfToHtmlResult {
   /** OCR work, when any page needed it: times stay out of status.json, which must not change between runs. */
   ocr?: { pages: number; ms: number; workers: number };
 }
+
+/**
+ * Under this mean word confidence an OCR'd page is not read but guessed: tesseract scores a page in a script
+ * its language data lacks so (broken-encoding-textbook, Chinese, read as English: 0.38); a clean English
+ * scan at 150 dpi scores 0.96 (docling-amt-handbook).
+ */
+const OCR_UNREADABLE = 0.5;
 
 /** OCR resolution: tesseract reads body text best with an x-height of 20 px and more; 200 dpi gives that for 10-point type. */
 const OCR_DPI = 200;
@@ -265,7 +272,7 @@ async function layoutPage(page: PDFPageProxy, n: number, content: PageContent, c
   await opts.ocr.submit(
     n,
     image,
-    (done) => applyOcr(done, kind, layout, ctx),
+    (done) => applyOcr(done, kind, layout, ctx, { languages: opts.ocr.languages, details: opts.details }),
     (p, err) => {
       ctx.counts.add('pages.ocr.failed');
       opts.details.push(`page ${p}: OCR failed (${err.message}); ${kind === 'scanned' ? 'the page has no text' : 'its own text layer is kept'}`);
@@ -280,9 +287,21 @@ async function layoutPage(page: PDFPageProxy, n: number, content: PageContent, c
  * not text becomes figures cropped from the page image, with their captions
  * left to the layout and their labels kept in the picture.
  */
-async function applyOcr(done: OcrDone, kind: PageKind, layout: PageLayout, ctx: ExtractContext): Promise<void> {
+async function applyOcr(done: OcrDone, kind: PageKind, layout: PageLayout, ctx: ExtractContext, opts: { languages: string[]; details: string[] }): Promise<void> {
   const { image, grey } = done;
   const runs = ocrRuns(done.result.lines, { scale: image.scale, x: 0, y: 0 });
+  const confidence = meanConfidence(runs);
+  if (confidence !== undefined && confidence < OCR_UNREADABLE) {
+    // Not text: its ink would not be told from figures either. A garbled page keeps its own text layer,
+    // which the garbled filter drops, rather than OCR noise that reads as words.
+    const langs = opts.languages.join('+');
+    ctx.counts.add('pages.ocr.unreadable');
+    opts.details.push(
+      `page ${done.page}: OCR (${langs}) read it with a mean word confidence of ${confidence.toFixed(2)}, too low to use (its script is likely not ${langs}): ` +
+        `set the book's "language" in books.json and install its @tesseract.js-data package; ${kind === 'scanned' ? 'the page has no text' : 'its own text layer is kept'}`,
+    );
+    return;
+  }
   const known = layout.images.map((im) => im.box);
   const text = runs.filter((r) => !known.some((k) => centreIn(r.box, k)));
   const words = text.map((r) => ({ box: r.box, text: r.text, confidence: r.confidence ?? 1 }));

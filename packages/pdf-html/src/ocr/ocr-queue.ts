@@ -24,7 +24,7 @@ export class OcrQueue {
   pages = 0;
   ms = 0;
 
-  constructor(private readonly languages: string[], private readonly workers: number) {}
+  constructor(readonly languages: string[], private readonly workers: number) {}
 
   get workerCount(): number {
     return this.engine?.maxWorkers ?? 0;
