@@ -68,6 +68,19 @@ describe('findVectorFigures on hand-made pages', () => {
     expect(figures[0]!.box.y).toBeGreaterThan(244);
   });
 
+  it('a horizontal bar chart with a name per bar is one figure; the same names in a shaded table are none', () => {
+    // 16 rows of 12 pt: a name at left, a filled bar at right (tracemonkey's Figure 11 has 36 bars, 26 names).
+    const rows = [...Array(16).keys()];
+    const bars = rows.map((i) => mark('rect', box(260, 300 + 12 * i, 60 + 10 * i, 8), { filled: true }));
+    const names = rows.map((i) => run(`access-bench-${i}`, 170, 307 + 12 * i, 7, { w: 80 }));
+    // Its frame takes the names in: they are 0.11 of the figure's area (a few labelled bars would stay under 0.1).
+    const axis = [mark('rule', box(258, 296, 0, 196)), mark('rule', box(258, 492, 260, 0)), mark('rect', box(160, 290, 380, 210))];
+    expect(findVectorFigures(PAGE, [...bars, ...axis], [], [...names, ...body], 10)).toHaveLength(1);
+    // A table whose rows are shaded: each name sits inside its shading, so no bar is counted.
+    const shading = rows.filter((i) => i % 2 === 0).map((i) => mark('rect', box(160, 300 + 12 * i, 300, 10), { filled: true }));
+    expect(findVectorFigures(PAGE, shading, [], [...names, ...body], 10)).toHaveLength(0);
+  });
+
   it('a chart cut into raster strips with shaded bars: one figure holding every strip', () => {
     const strips = [0, 1, 2, 3, 4, 5].map((i) => box(150 + 11 * i, 300, 10.9, 100 + 10 * i));
     const marks = [mark('shading', box(230, 350, 40, 60), { filled: true }), mark('rule', box(140, 410, 200, 0))];

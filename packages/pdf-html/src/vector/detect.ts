@@ -19,6 +19,9 @@ const MIN_COMPOSITE_WEIGHT = 2;
 /** Filled non-white rectangles that make a bar chart (with little text among them: a table's shaded cells hold text). */
 const MIN_BARS = 3;
 const MAX_BAR_TEXT_SHARE = 0.1;
+/** A chart of many bars has a label per bar (tracemonkey's Figure 11: 36 bars, 26 benchmark names, text 0.13 of its area). */
+const MANY_BARS = 12;
+const MAX_CHART_TEXT_SHARE = 0.2;
 /** Raster strips: images this thin (points) side by side are one picture cut up (tracemonkey's charts). */
 const STRIP_SIDE = 16;
 /** Drawn text inside a region beyond this share of its area is a text box, not a figure. */
@@ -134,7 +137,7 @@ export function findVectorFigures(
     if (text > MAX_TEXT_SHARE || proseShare(b) > MAX_PROSE_SHARE) return false;
     if (s.weight >= MIN_WEIGHT) return true;
     if (s.draws.length > 0 && (s.weight >= MIN_COMPOSITE_WEIGHT || s.shadings > 0 || s.strips >= 2)) return true;
-    return s.bars >= MIN_BARS && text <= MAX_BAR_TEXT_SHARE;
+    return (s.bars >= MIN_BARS && text <= MAX_BAR_TEXT_SHARE) || (s.bars >= MANY_BARS && text <= MAX_CHART_TEXT_SHARE);
   });
   if (!candidates.length) return [];
   // Smaller drawings beside a figure may be its panels (a legend, a second tree): they join it when no text stands between.
