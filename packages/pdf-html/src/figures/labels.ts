@@ -1,4 +1,5 @@
 import { isCaption, isTexSource } from '../layout/captions.js';
+import { pageEm } from '../layout/page-flow.js';
 import { type Box, type TextRun, bottom, overlap, right, union } from '../layout/types.js';
 
 /** Runs on one baseline with word-sized gaps: the unit that is a label or not. */
@@ -21,23 +22,8 @@ const SENTENCE = /^\p{Lu}\S*(?:\s+\S+){2,}[.!?]$/u;
 /** Labels are set no larger than this many times the page's body size. */
 const MAX_LABEL_SIZE = 1.25;
 
-/** The size most of the runs' characters are set in (10 when there is no text): labels are judged against it. */
-export function bodySize(runs: TextRun[]): number {
-  const weight = new Map<number, number>();
-  for (const r of runs) {
-    const s = Math.round(r.font.size * 2) / 2;
-    weight.set(s, (weight.get(s) ?? 0) + r.text.length);
-  }
-  let best = 10;
-  let most = -1;
-  for (const [s, n] of weight) {
-    if (n > most || (n === most && s < best)) {
-      most = n;
-      best = s;
-    }
-  }
-  return best;
-}
+/** The size most of the runs' characters are set in: labels are judged against it. */
+export const bodySize = (runs: TextRun[]): number => pageEm(runs);
 
 /** Runs in rows (baselines within a third of their size: OCR baselines wander a little), each row cut at wide gaps. */
 function phrases(runs: TextRun[]): Phrase[] {

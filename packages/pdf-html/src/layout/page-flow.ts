@@ -46,8 +46,8 @@ export interface PageFlow {
 /** An image covering more than this share of the page is a background or a scan: it would hide every column gutter. */
 const BACKGROUND_SHARE = 0.5;
 
-/** Size most of a page's characters are set in: gutters and gaps are judged in its ems. */
-export function pageEm(lines: Line[]): number {
+/** Size most of a page's characters are set in (10 when there is none): gutters, gaps and figure labels are judged in its ems. */
+export function pageEm(lines: ReadonlyArray<{ font: { size: number }; text: string }>): number {
   const weight = new Map<number, number>();
   for (const l of lines) {
     const s = Math.round(l.font.size * 2) / 2;
