@@ -79,6 +79,10 @@ describe('findVectorFigures on hand-made pages', () => {
     // A table whose rows are shaded: each name sits inside its shading, so no bar is counted.
     const shading = rows.filter((i) => i % 2 === 0).map((i) => mark('rect', box(160, 300 + 12 * i, 300, 10), { filled: true }));
     expect(findVectorFigures(PAGE, shading, [], [...names, ...body], 10)).toHaveLength(0);
+    // Nor a table whose rules are 1 pt filled rectangles (docling-redp5110's Table 2-2), with a mark in some cells.
+    const rules = [...rows.map((i) => mark('rect', box(160, 298 + 12 * i, 380, 1), { filled: true })), ...[160, 260, 320, 380, 440, 540].map((x) => mark('rect', box(x, 298, 1, 192), { filled: true }))];
+    const marks = rows.filter((i) => i % 3 === 0).map((i) => run('X', 286, 307 + 12 * i, 7));
+    expect(findVectorFigures(PAGE, [...rules, mark('rect', box(160, 290, 380, 210))], [], [...names, ...marks, ...body], 10)).toHaveLength(0);
   });
 
   it('a chart cut into raster strips with shaded bars: one figure holding every strip', () => {

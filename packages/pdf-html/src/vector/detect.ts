@@ -19,7 +19,10 @@ const MIN_COMPOSITE_WEIGHT = 2;
 /** Filled non-white rectangles that make a bar chart (with little text among them: a table's shaded cells hold text). */
 const MIN_BARS = 3;
 const MAX_BAR_TEXT_SHARE = 0.1;
-/** A chart of many bars has a label per bar (tracemonkey's Figure 11: 36 bars, 26 benchmark names, text 0.13 of its area). */
+/**
+ * A chart of many bars has a label per bar (tracemonkey's Figure 11: 32 bars 4.4 pt thick, 26 benchmark names,
+ * text 0.13 of its area); a table's rules drawn as 1-2 pt filled rectangles are no such bars (docling-redp5110's Table 2-2).
+ */
 const MANY_BARS = 12;
 const MAX_CHART_TEXT_SHARE = 0.2;
 /** Raster strips: images this thin (points) side by side are one picture cut up (tracemonkey's charts). */
@@ -51,6 +54,8 @@ interface RegionStats {
   box: Box;
   weight: number;
   bars: number;
+  /** Bars at least 2 cells thick: a table's rules, drawn as thin filled rectangles, are not among them. */
+  thickBars: number;
   shadings: number;
   draws: number[];
   strips: number;
@@ -97,14 +102,17 @@ export function findVectorFigures(
     if (drawing.count(b) >= MIN_FRAME_DRAWING * cells || weightWithin(b) >= MIN_WEIGHT) grid.fill(b, 1);
     else textFrames.push(b);
   }
-  const stats: RegionStats[] = grid.regions(JOIN_GAP).map((box) => ({ box, weight: 0, bars: 0, shadings: 0, draws: [], strips: 0 }));
+  const stats: RegionStats[] = grid.regions(JOIN_GAP).map((box) => ({ box, weight: 0, bars: 0, thickBars: 0, shadings: 0, draws: [], strips: 0 }));
   const regionOf = (b: Box): RegionStats | undefined => stats.find((s) => contains(s.box, b, CELL));
   for (const m of visible) {
     const s = regionOf(m.box);
     if (!s) continue;
     s.weight += m.weight;
     // A bar holds no text: a filled rectangle behind text is a table row's or a code block's shading.
-    if (m.kind === 'rect' && m.filled && Math.min(m.box.w, m.box.h) >= 1 && !runs.some((r) => contains(m.box, r.box, 1))) s.bars++;
+    if (m.kind === 'rect' && m.filled && Math.min(m.box.w, m.box.h) >= 1 && !runs.some((r) => contains(m.box, r.box, 1))) {
+      s.bars++;
+      if (Math.min(m.box.w, m.box.h) >= 2 * CELL) s.thickBars++;
+    }
     if (m.kind === 'shading') s.shadings++;
   }
   draws.forEach((d, i) => {
@@ -137,7 +145,7 @@ export function findVectorFigures(
     if (text > MAX_TEXT_SHARE || proseShare(b) > MAX_PROSE_SHARE) return false;
     if (s.weight >= MIN_WEIGHT) return true;
     if (s.draws.length > 0 && (s.weight >= MIN_COMPOSITE_WEIGHT || s.shadings > 0 || s.strips >= 2)) return true;
-    return (s.bars >= MIN_BARS && text <= MAX_BAR_TEXT_SHARE) || (s.bars >= MANY_BARS && text <= MAX_CHART_TEXT_SHARE);
+    return (s.bars >= MIN_BARS && text <= MAX_BAR_TEXT_SHARE) || (s.thickBars >= MANY_BARS && text <= MAX_CHART_TEXT_SHARE);
   });
   if (!candidates.length) return [];
   // Smaller drawings beside a figure may be its panels (a legend, a second tree): they join it when no text stands between.
