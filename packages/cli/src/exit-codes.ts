@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 /** Documented in the README and in every `mtb <cmd> --help`. */
 export const EXIT = {
   OK: 0,
-  /** The command ran but something failed (a stage error, a failed book under --strict, a failed validation). */
+  /** The command ran but something failed (a stage error, a failed or partial book under --strict, a failed validation). */
   FAILED: 1,
   /** Bad usage or bad settings: unknown option, invalid corpus.json, missing input. */
   USAGE: 2,
@@ -56,4 +56,4 @@ export function addExitCodesHelp(cmd: Command, inherited: ExitCodeMeanings = {})
 export const PROGRAM_EXIT_CODES_HELP = `
 Exit codes: 0 success; 1 the command failed; 2 usage error (bad arguments, a missing input,
 invalid settings). Each command's --help says exactly what they mean for it; \`mtb build\`
-reports failed books and exits 0 unless --strict.`;
+reports failed and partial books and exits 0 unless --strict.`;

@@ -22,6 +22,10 @@ export const CorpusConfigSchema = z
       .describe('sharp limitInputPixels: images claiming more pixels than this are skipped (decompression bombs).'),
     minSliverSide: z.number().int().nonnegative().default(8)
       .describe('Images thinner than this many pixels are decorative slivers (rules, strips), skipped at extraction.'),
+    ocr: z.enum(['auto', 'off', 'force']).default('auto')
+      .describe('OCR (tesseract.js, offline): "auto" reads pages without a usable text layer (scans) and pages whose text layer is garbled; "force" every page; "off" none.'),
+    ocrWorkers: z.number().int().nonnegative().default(0)
+      .describe('OCR worker threads of one book; 0 = one per core. Started only when a page needs OCR.'),
     // image encoding
     maxImageSide: z.number().int().positive().default(512)
       .describe('Images are downscaled so their shorter side is at most this (never upscaled).'),

@@ -78,6 +78,8 @@ describe('status.json', () => {
     const f = join(dir, 'status');
     recordStage(f, 'b', { stage: 'html', state: 'ok', counts: { pages: 3 }, details: [] });
     expect(readBookStatus(f, 'b').state).toBe('ok');
+    recordStage(f, 'b', { stage: 'html', state: 'partial', counts: { pages: 2, 'pages.missing': 1 }, details: ['x.pdf is damaged'] });
+    expect(readBookStatus(f, 'b').state).toBe('partial');
     recordStage(f, 'b', { stage: 'tokens', state: 'failed', error: { class: 'corrupt', message: 'x' }, counts: {}, details: [] });
     expect(readBookStatus(f, 'b').state).toBe('failed');
   });

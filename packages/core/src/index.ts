@@ -8,3 +8,6 @@ export * from './log.js';
 export * from './progress.js';
 export * from './layout.js';
 export * from './image.js';
+export * from './text-measures.js';
+export * from './garbled-text.js';
+export * from './books-meta.js';

@@ -12,12 +12,19 @@ export const FailureClass = z.enum([
 export type FailureClass = z.infer<typeof FailureClass>;
 
 /**
+ * `partial`: the stage ran and its output is usable but incomplete (a damaged
+ * file with missing pages): later stages go on, the build warns, `--strict` fails.
+ */
+export const StageState = z.enum(['ok', 'partial', 'failed', 'skipped']);
+export type StageState = z.infer<typeof StageState>;
+
+/**
  * `build/<book>/status.json`: one entry per stage that ran, so later stages and
  * the corpus report know what happened to each book without re-reading outputs.
  */
 export const StageStatusSchema = z.object({
   stage: z.string(),
-  state: z.enum(['ok', 'failed', 'skipped']),
+  state: StageState,
   error: z.object({ class: FailureClass, message: z.string() }).optional(),
   /** Counters by reason, e.g. { "images.skipped.sliver": 12, "pages.failed": 1 }. */
   counts: z.record(z.string(), z.number()).default({}),
@@ -28,7 +35,7 @@ export type StageStatus = z.infer<typeof StageStatusSchema>;
 
 export const BookStatusSchema = z.object({
   bookId: z.string(),
-  state: z.enum(['ok', 'failed', 'skipped']),
+  state: StageState,
   stages: z.record(z.string(), StageStatusSchema),
 });
 export type BookStatus = z.infer<typeof BookStatusSchema>;
@@ -46,7 +53,7 @@ export function readBookStatus(statusDir: string, bookId: string): BookStatus {
     book.stages[stage.stage] = stage;
   }
   const states = Object.values(book.stages).map((s) => s.state);
-  book.state = states.includes('failed') ? 'failed' : states.length && states.every((s) => s === 'skipped') ? 'skipped' : 'ok';
+  book.state = states.includes('failed') ? 'failed' : states.includes('partial') ? 'partial' : states.length && states.every((s) => s === 'skipped') ? 'skipped' : 'ok';
   return book;
 }
 

@@ -26,14 +26,23 @@ export class Deadline {
 
   /** Resolve with the step, or reject when the page or the book runs out of time. */
   async race<T>(step: Promise<T>, what: string): Promise<T> {
+    return this.raceWithin(step, what, this.pageMs);
+  }
+
+  /** For work spanning many pages (OCR queued over the whole book): only the book's limit applies. */
+  async raceBook<T>(step: Promise<T>): Promise<T> {
+    return this.raceWithin(step, 'the book', Infinity);
+  }
+
+  private async raceWithin<T>(step: Promise<T>, what: string, pageMs: number): Promise<T> {
     const left = this.end - Date.now();
     if (left <= 0) throw this.bookTimeout();
-    const bookFirst = left <= this.pageMs;
+    const bookFirst = left <= pageMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => reject(bookFirst ? this.bookTimeout() : new PageTimeout(`${what} took longer than pageTimeoutMs (${this.pageMs} ms)`)),
-        bookFirst ? left : this.pageMs,
+        bookFirst ? left : pageMs,
       );
     });
     try {

@@ -28,12 +28,14 @@ export function renderBookHtml(bookId: string, pages: BookPage[]): string {
   for (const p of pages) {
     out.push(`<section data-page="${p.page}">`);
     for (const n of p.nodes) {
-      if (n.kind === 'heading') out.push(`<h${n.level}>${escapeHtml(n.text)}</h${n.level}>`);
-      else if (n.kind === 'paragraph') out.push(n.role ? `<p data-role="${n.role}">${escapeHtml(n.text)}</p>` : `<p>${escapeHtml(n.text)}</p>`);
+      // OCR'd text says so, with its mean confidence: a filter or a reader can weigh it.
+      const ocr = 'ocr' in n && n.ocr !== undefined ? ` data-ocr="1" data-confidence="${n.ocr.toFixed(2)}"` : '';
+      if (n.kind === 'heading') out.push(`<h${n.level}${ocr}>${escapeHtml(n.text)}</h${n.level}>`);
+      else if (n.kind === 'paragraph') out.push(n.role ? `<p data-role="${n.role}"${ocr}>${escapeHtml(n.text)}</p>` : `<p${ocr}>${escapeHtml(n.text)}</p>`);
       else if (n.kind === 'list') {
         const tag = n.ordered ? 'ol' : 'ul';
         const attrs = `${n.start === undefined ? '' : ` start="${n.start}"`}${n.type === undefined ? '' : ` type="${n.type}"`}`;
-        out.push(`<${tag}${attrs}>`, ...n.items.map((item) => `<li>${escapeHtml(item)}</li>`), `</${tag}>`);
+        out.push(`<${tag}${attrs}${ocr}>`, ...n.items.map((item) => `<li>${escapeHtml(item)}</li>`), `</${tag}>`);
       } else if (n.kind === 'table') {
         out.push('<table>', ...n.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`), '</table>');
       } else {

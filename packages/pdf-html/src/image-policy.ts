@@ -2,8 +2,10 @@
  * Which drawn images become figures. Every draw that is not written is
  * counted under one of these reasons, so that written + skipped equals what an
  * independent tool (poppler's `pdfimages -list`) counts for the same file.
+ * `scan`: the page image of a scanned page (its text is OCR'd, its figures
+ * cropped from it); `in-figure`: part of a vector-drawn figure rendered whole.
  */
-export const SKIP_REASONS = ['soft-mask', 'too-many-pixels', 'sliver', 'too-small', 'repeated', 'undecodable', 'page-failed'] as const;
+export const SKIP_REASONS = ['soft-mask', 'too-many-pixels', 'sliver', 'too-small', 'repeated', 'undecodable', 'page-failed', 'scan', 'in-figure'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export interface ImagePolicy {

@@ -1,5 +1,11 @@
 export { pdfToHtml, STAGE, type PdfToHtmlOptions, type PdfToHtmlResult } from './convert.js';
 export { runPdfHtml } from './stage.js';
+export { OcrSetupError } from './ocr/languages.js';
+export { classifyPage, type OcrMode, type PageKind } from './ocr/page-kind.js';
+export { buildLines } from './layout/lines.js';
+export { normalizeText } from './layout/text.js';
+export { scannedCopy, type ScannedCopyOptions } from './render/scanned-copy.js';
+export { inspectPdfBytes, judgeCompleteness, type FileFacts } from './damage.js';
 export { renderBookHtml } from './html.js';
 export { SKIP_REASONS, type SkipReason } from './image-policy.js';
 export { assembleBook, type BookNode, type BookPage } from './layout/book.js';

@@ -2,12 +2,14 @@
  * Hand-written PDFs for the failure cases no real corpus file has: objects as
  * source text, a correct xref table, and a trailer with optional extra keys.
  */
-export function buildPdf(objects: string[], trailerExtra = ''): Uint8Array {
+export function buildPdf(objects: string[], trailerExtra = '', opts: { earlyTrailerAfter?: number } = {}): Uint8Array {
   let out = '%PDF-1.4\n';
   const offsets: number[] = [];
   objects.forEach((body, i) => {
     offsets.push(Buffer.byteLength(out, 'latin1'));
     out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    // A first trailer near the start, as linearized and incrementally saved files have one: what lets a reader find the catalog of a cut-off download.
+    if (i + 1 === opts.earlyTrailerAfter) out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\n`;
   });
   const xref = Buffer.byteLength(out, 'latin1');
   out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
@@ -36,6 +38,13 @@ export function pdfWithBrokenPage(): Uint8Array {
     stream('BT /F1 12 Tf 20 250 Td (Third page text.) Tj ET'),
     '<< >>',
   ]);
+}
+
+/** `pages` one-line text pages ("Page n text."), catalog and page tree first, with an early trailer: the layout whose cut-off copies pdf.js still opens. */
+export function pdfWithEarlyTrailer(pages: number): Uint8Array {
+  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', `<< /Type /Pages /Kids [${Array.from({ length: pages }, (_, i) => `${3 + 2 * i} 0 R`).join(' ')}] /Count ${pages} >>`];
+  for (let i = 0; i < pages; i++) objects.push(textPage(2, 4 + 2 * i), stream(`BT /F1 12 Tf 20 250 Td (Page ${i + 1} text.) Tj ET`));
+  return buildPdf(objects, '', { earlyTrailerAfter: 2 });
 }
 
 /** A PDF locked with a user password (Standard handler, RC4 40-bit; the /U entry cannot match the empty password). */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
-  bookPaths, corpusPaths, createLogger, createProgress, listBooks, loadCorpusConfig, readBookStatus, writeJsonAtomic, type BookStatus, type CorpusConfig,
+  bookPaths, corpusPaths, createLogger, createProgress, listBooks, loadCorpusConfig, readBookStatus, readBooksMeta, writeJsonAtomic, type BookStatus, type CorpusConfig,
 } from '@mtb/core';
 import { ShardWriter, readRowsFile, type ShardRow } from '@mtb/shards';
 import type { SplitName } from './assign.js';
@@ -16,15 +16,6 @@ const log = createLogger('split');
 const MATTER_REASON = /^(?:furniture-|front-matter$|contents-page$|index-page$|bibliography$|blank-page$)/;
 
 export interface SplitOptions { config?: CorpusConfig; quiet?: boolean }
-
-function readBooksJson(file: string): Record<string, { specialty?: string }> {
-  if (!existsSync(file)) return {};
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, { specialty?: string }>;
-  } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message}); fix it or remove it`);
-  }
-}
 
 function readWholeBookDrop(file: string): { twinBook: string; similarity: number } | null {
   if (!existsSync(file)) return null;
@@ -51,7 +42,7 @@ const sortedRecord = (r: Record<string, number>): Record<string, number> =>
 export async function runSplit(corpusDir: string, opts: SplitOptions = {}): Promise<CorpusStats> {
   const paths = corpusPaths(corpusDir);
   const config = opts.config ?? loadCorpusConfig(paths.config);
-  const booksMeta = readBooksJson(paths.books);
+  const booksMeta = readBooksMeta(paths.books);
   const books = listBooks(corpusDir);
   const name = config.name ?? basename(paths.root);
   const stats: CorpusStats = {
@@ -61,8 +52,9 @@ export async function runSplit(corpusDir: string, opts: SplitOptions = {}): Prom
       maxTokens: config.maxTokens, imageAnchor: config.imageAnchor,
     },
     warnings: [],
-    books: { total: books.length, ok: 0, failed: 0, failedByClass: {}, failedBooks: [], droppedAsDuplicate: 0, duplicates: [], withoutSegments: 0 },
+    books: { total: books.length, ok: 0, failed: 0, failedByClass: {}, failedBooks: [], partial: 0, partialBooks: [], droppedAsDuplicate: 0, duplicates: [], withoutSegments: 0 },
     pages: 0,
+    pagesOcr: 0,
     images: { extracted: 0, droppedByReason: {}, kept: 0, keptShare: 0 },
     tokens: { extracted: 0, droppedByReason: {}, kept: 0, keptShare: 0, inSegments: 0, trained: 0, trainedShare: 0, beforeFirstImage: 0, ledFigure: 0, trainedPerImage: 0 },
     chunks: { image: 0, empty: 0, emptyExplained: 0, captionOnly: 0 },
@@ -111,6 +103,7 @@ export async function runSplit(corpusDir: string, opts: SplitOptions = {}): Prom
       const status = statuses.get(bookId)!;
       const stages = status.stages;
       stats.pages += stages['html']?.counts['pages'] ?? stages['pdf-html']?.counts['pages'] ?? 0;
+      stats.pagesOcr += stages['html']?.counts['pages.ocr'] ?? 0;
       const filter = stages['filter']?.counts ?? {};
       const seg = stages['segments']?.counts ?? {};
       stats.images.extracted += filter['images.in'] ?? seg['images.in'] ?? 0;
@@ -140,6 +133,11 @@ export async function runSplit(corpusDir: string, opts: SplitOptions = {}): Prom
         continue;
       }
       stats.books.ok++;
+      if (status.state === 'partial') {
+        const partial = Object.values(stages).find((s) => s.state === 'partial')!;
+        stats.books.partial++;
+        stats.books.partialBooks.push({ bookId, stage: partial.stage, message: partial.details[0] ?? '' });
+      }
       const extracted = filter['tokens.in'] ?? seg['tokens.in'] ?? 0;
       let matter = 0;
       for (const [k, v] of Object.entries(filter)) if (k.startsWith('drop-tokens.') && MATTER_REASON.test(k.slice('drop-tokens.'.length))) matter += v;

@@ -31,11 +31,16 @@ export interface CorpusStats {
     failed: number;
     failedByClass: Record<string, number>;
     failedBooks: Array<{ bookId: string; stage: string; class: string; message: string }>;
+    /** Books whose file is damaged (pages missing): kept with what was read, counted in `ok` too. */
+    partial: number;
+    partialBooks: Array<{ bookId: string; stage: string; message: string }>;
     droppedAsDuplicate: number;
     duplicates: Array<{ bookId: string; twinBook: string; similarity: number }>;
     withoutSegments: number;
   };
   pages: number;
+  /** Pages whose text came from OCR (scans, garbled text layers); their time is in the html stage's log, not here. */
+  pagesOcr: number;
   images: { extracted: number; droppedByReason: Record<string, number>; kept: number; keptShare: number };
   tokens: {
     /** Plain LLaMA tokens of the extracted text blocks. */
@@ -114,12 +119,13 @@ export function formatSummary(stats: CorpusStats): string {
   const lines = [
     `${stats.corpus}: ${compact(b.ok - b.droppedAsDuplicate)} books, ${compact(stats.images.kept)} images, ${compact(t.inSegments)} tokens in ${compact(s.total)} segments`,
     `  split by ${s.unit}: train ${compact(s.train)} / eval ${compact(s.eval)} segments (eval ${pct(s.evalFractionRealized)}, target ${pct(s.evalFractionTarget)})`,
-    `  kept ${pct(t.keptShare)} of ${compact(t.extracted)} extracted text tokens and ${pct(stats.images.keptShare)} of ${compact(stats.images.extracted)} images from ${compact(stats.pages)} pages`,
+    `  kept ${pct(t.keptShare)} of ${compact(t.extracted)} extracted text tokens and ${pct(stats.images.keptShare)} of ${compact(stats.images.extracted)} images from ${compact(stats.pages)} pages${stats.pagesOcr ? ` (${compact(stats.pagesOcr)} OCR'd)` : ''}`,
     `  trained under OpenFlamingo's mask: ${pct(t.trainedShare)} of ${compact(t.kept)} kept text tokens (${compact(t.beforeFirstImage)} before a first image), ${compact(Math.round(t.trainedPerImage))} per image; ` +
       `${c.empty} empty (${c.emptyExplained} of images with a caption or reference) and ${c.captionOnly} caption-only of ${c.image} image chunks`,
   ];
   for (const w of stats.warnings) lines.push(`  warning: ${w}`);
   if (b.failed > 0) lines.push(`  ${b.failed} book${b.failed === 1 ? '' : 's'} failed: ${reasons(b.failedByClass)}`);
+  if (b.partial > 0) lines.push(`  ${b.partial} book${b.partial === 1 ? '' : 's'} partial (damaged file, pages missing): ${b.partialBooks.map((p) => p.bookId).join(', ')}`);
   if (b.droppedAsDuplicate > 0) lines.push(`  ${b.droppedAsDuplicate} book${b.droppedAsDuplicate === 1 ? '' : 's'} dropped as duplicate${b.droppedAsDuplicate === 1 ? '' : 's'} of earlier books`);
   if (Object.keys(stats.images.droppedByReason).length) lines.push(`  images dropped: ${reasons(stats.images.droppedByReason)}`);
   if (Object.keys(stats.tokens.droppedByReason).length) lines.push(`  tokens dropped: ${reasons(stats.tokens.droppedByReason)}`);

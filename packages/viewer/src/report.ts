@@ -74,9 +74,11 @@ export function renderReport(corpus: string, stats: Json | undefined, buildTimes
   const summary = `${fmtInt(booksKept)} books, ${fmtInt(num(images.kept))} images, ${fmtInt(num(tokens.inSegments) ?? num(tokens.kept))} tokens in ${fmtInt(num(segments.total))} segments (train ${fmtInt(num(segments.train))} / eval ${fmtInt(num(segments.eval))})`;
   const facts: Array<[string, string]> = [
     ['pages', fmtInt(num(stats.pages))],
+    ['pages OCR\'d (scans, garbled text layers)', fmtInt(num(stats.pagesOcr) ?? 0)],
     ['images kept / extracted', `${fmtInt(num(images.kept))} / ${fmtInt(num(images.extracted))} (${fmtPct(num(images.keptShare))})`],
     ['text tokens kept / extracted', `${fmtInt(num(tokens.kept))} / ${fmtInt(num(tokens.extracted))} (${fmtPct(num(tokens.keptShare))})`],
     ['books failed', fmtInt(num(books.failed))],
+    ['books partial (damaged file, pages missing)', fmtInt(num(books.partial) ?? 0)],
     ['books dropped as duplicates', fmtInt(num(books.droppedAsDuplicate))],
   ];
   // Training-side figures (stats.json since the interleaving planner): absent in older stats.

@@ -105,7 +105,9 @@ export async function handle(data: CorpusData, req: IncomingMessage, res: Server
       const pageNo = Math.min(pages, Math.max(1, intParam(url, 'page', 1)));
       const s = await data.summary(id);
       const failed = Object.values(s.status.stages).find((st) => st.state === 'failed');
+      const partial = Object.values(s.status.stages).find((st) => st.state === 'partial');
       const note = failed ? `<p class="reason">failed in ${esc(failed.stage)}: ${esc(failed.error?.class)} — ${esc(failed.error?.message)}</p>`
+        : partial ? `<p class="reason">partial in ${esc(partial.stage)}: ${esc(partial.details[0] ?? '')}</p>`
         : s.wholeBookDuplicateOf ? `<p class="reason">whole book dropped as a duplicate of ${esc(s.wholeBookDuplicateOf)}</p>` : '';
       const drops = data.drops(id);
       // A whole-book duplicate loses every node: show each struck through, naming the twin book.

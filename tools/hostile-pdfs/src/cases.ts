@@ -44,10 +44,26 @@ export function simplePdf(pages = 3): Buffer {
   return buildPdf(objs);
 }
 
-/** The first 40% of a valid file: no xref, no trailer. */
+/**
+ * The first 10% of a valid file: no xref, no trailer, and no page object
+ * whole (at 40% the page tree rebuilt from what is left reads two of its six
+ * pages, which is bad-cut-short's case: partial).
+ */
 export function truncatedPdf(): Buffer {
   const full = simplePdf(6);
-  return full.subarray(0, Math.floor(full.length * 0.4));
+  return full.subarray(0, Math.floor(full.length * 0.1));
+}
+
+/**
+ * A download cut off at 60% of a file whose catalog and page tree come first,
+ * followed by an early trailer (as in linearized and incrementally saved files):
+ * pdf.js opens it and reads the pages that survived; the rest are missing.
+ */
+export function cutShortPdf(): Buffer {
+  const full = simplePdf(8);
+  const head = full.indexOf('4 0 obj');
+  const withTrailer = Buffer.concat([full.subarray(0, head), Buffer.from('trailer\n<< /Size 20 /Root 1 0 R >>\n', 'latin1'), full.subarray(head)]);
+  return withTrailer.subarray(0, Math.floor(withTrailer.length * 0.6));
 }
 
 export function randomBytesPdf(): Buffer {
@@ -208,7 +224,7 @@ export interface HostileCase {
   /** Book id (file stem). */
   id: string;
   bytes: Buffer;
-  /** What the pipeline should conclude: a failure class, or 'ok' when the file is readable (maybe partly). */
+  /** What the pipeline should conclude: a failure class; 'ok' when the file is readable (what pdf.js skips is counted); 'partial' when pages are missing. */
   expect: 'ok' | 'encrypted' | 'corrupt' | 'empty' | 'not-a-pdf' | 'timeout' | 'too-large' | 'partial';
   what: string;
 }
@@ -216,16 +232,17 @@ export interface HostileCase {
 /** Every hostile input of the reliability suite. */
 export function hostileCases(opts: { markerFile: string; manyPages?: number }): HostileCase[] {
   return [
-    { id: 'bad-truncated', bytes: truncatedPdf(), expect: 'corrupt', what: 'truncated file' },
+    { id: 'bad-truncated', bytes: truncatedPdf(), expect: 'corrupt', what: 'truncated file, no page left whole' },
+    { id: 'bad-cut-short', bytes: cutShortPdf(), expect: 'partial', what: 'download cut off at 60% (early trailer): pages missing' },
     { id: 'bad-random-bytes', bytes: randomBytesPdf(), expect: 'not-a-pdf', what: 'random bytes named .pdf' },
     { id: 'bad-zero-bytes', bytes: zeroBytePdf(), expect: 'empty', what: 'zero-byte file' },
     { id: 'bad-encrypted', bytes: encryptedPdf(), expect: 'encrypted', what: 'encrypted PDF with a user password' },
     { id: 'bad-broken-xref', bytes: brokenXrefPdf(), expect: 'ok', what: 'broken cross-reference table (repaired)' },
-    { id: 'bad-garbage-content', bytes: garbageContentPdf(), expect: 'partial', what: 'one page with a garbage content stream' },
-    { id: 'bad-pixel-bomb', bytes: decompressionBombPdf(), expect: 'partial', what: 'image claiming 60,000 x 60,000 pixels' },
-    { id: 'bad-pixel-bomb-near', bytes: decompressionBombPdf(12_000, true), expect: 'partial', what: 'image claiming 12,000 x 12,000 pixels (just above maxImagePixels)' },
-    { id: 'bad-nested-forms', bytes: nestedFormsPdf(), expect: 'partial', what: 'form XObjects nested 2,000 deep and a self-drawing form' },
-    { id: 'bad-font-injection', bytes: fontInjectionPdf(opts.markerFile), expect: 'partial', what: 'CVE-2024-4367 FontMatrix injection' },
+    { id: 'bad-garbage-content', bytes: garbageContentPdf(), expect: 'ok', what: 'one page with a garbage content stream' },
+    { id: 'bad-pixel-bomb', bytes: decompressionBombPdf(), expect: 'ok', what: 'image claiming 60,000 x 60,000 pixels' },
+    { id: 'bad-pixel-bomb-near', bytes: decompressionBombPdf(12_000, true), expect: 'ok', what: 'image claiming 12,000 x 12,000 pixels (just above maxImagePixels)' },
+    { id: 'bad-nested-forms', bytes: nestedFormsPdf(), expect: 'ok', what: 'form XObjects nested 2,000 deep and a self-drawing form' },
+    { id: 'bad-font-injection', bytes: fontInjectionPdf(opts.markerFile), expect: 'ok', what: 'CVE-2024-4367 FontMatrix injection' },
     { id: 'bad-many-pages', bytes: manyPagesPdf(opts.manyPages ?? 5000), expect: 'too-large', what: `${opts.manyPages ?? 5000}-page file` },
   ];
 }

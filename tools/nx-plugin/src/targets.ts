@@ -53,7 +53,8 @@ export function bookTargets(b: BookRef): Record<string, TargetConfiguration> {
     html: {
       ...run('pdf-html', b.pdfFile, '--out', dir),
       cache: true,
-      inputs: [ws(b.pdfFile), config, ...codeInputs([...STAGE_PACKAGES.html], 'pdf-html'), { externalDependencies: ['pdfjs-dist', 'sharp'] }],
+      // books.json: a book's "language" picks its OCR language.
+      inputs: [ws(b.pdfFile), config, ws(`${b.corpusDir}/books.json`), ...codeInputs([...STAGE_PACKAGES.html], 'pdf-html'), { externalDependencies: ['pdfjs-dist', 'sharp', '@napi-rs/canvas', 'tesseract.js', '@tesseract.js-data/eng'] }],
       outputs: [ws(`${dir}/book.html`), ws(`${dir}/images`), ws(`${dir}/status/html.json`)],
     },
     tokens: {

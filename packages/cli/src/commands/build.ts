@@ -18,15 +18,18 @@ const log = createLogger('build');
 
 interface BuildOptions { parallel?: string; strict?: boolean; nx: boolean; skipNxCache?: boolean; shard?: string; join?: boolean; isolate: string; wait?: boolean; jsonProgress?: boolean; progressEvery: string; verbose?: boolean; quiet?: boolean }
 
-/** Books whose status says failed, by class, for the closing report. */
-function failedBooks(corpusDir: string): Array<{ bookId: string; class: string; message: string }> {
-  const out: Array<{ bookId: string; class: string; message: string }> = [];
+/** Books whose status says failed (by class) or partial (damaged, pages missing), for the closing report. */
+function troubledBooks(corpusDir: string): { failed: Array<{ bookId: string; class: string; message: string }>; partial: Array<{ bookId: string; message: string }> } {
+  const failed: Array<{ bookId: string; class: string; message: string }> = [];
+  const partial: Array<{ bookId: string; message: string }> = [];
   for (const b of listBooks(corpusDir)) {
     const st = readBookStatus(bookPaths(corpusDir, b.bookId).status, b.bookId);
-    const failed = Object.values(st.stages).find((s) => s.state === 'failed');
-    if (failed) out.push({ bookId: b.bookId, class: failed.error?.class ?? 'internal', message: failed.error?.message ?? '' });
+    const f = Object.values(st.stages).find((s) => s.state === 'failed');
+    const p = Object.values(st.stages).find((s) => s.state === 'partial');
+    if (f) failed.push({ bookId: b.bookId, class: f.error?.class ?? 'internal', message: f.error?.message ?? '' });
+    else if (p) partial.push({ bookId: b.bookId, message: p.details[0] ?? `${p.stage} is incomplete` });
   }
-  return out;
+  return { failed, partial };
 }
 
 export function registerBuild(program: Command): void {
@@ -35,7 +38,7 @@ export function registerBuild(program: Command): void {
     .description('build a corpus end to end (PDFs -> HTML -> nodes -> filters -> dedup -> segments -> train/eval shards) through the Nx task graph, with per-book caching')
     .argument('<corpusDir>', 'corpus folder with pdf/*.pdf and optional corpus.json / books.json: datasets/<name> builds through Nx with its cache, any other folder directly')
     .option('-j, --parallel <n>', 'tasks run at once', String(Math.max(1, cpus().length)))
-    .option('--strict', 'exit 1 when any book failed (default: failed books are reported, exit 0)')
+    .option('--strict', 'exit 1 when any book failed or is partial (damaged, pages missing) (default: such books are reported, exit 0)')
     .option('--no-nx', 'run the stages directly, without Nx or its cache (what a corpus outside datasets/ gets anyway)')
     .option('--skip-nx-cache', 'rerun every task even if its inputs are unchanged')
     .option('--shard <i/N>', 'direct mode: run only the per-book stages (html..signatures) of books i, i+N, ... (many machines; then --join)')
@@ -116,8 +119,8 @@ A bad book does not stop the build: it is reported with its failure class.`)
       }
     });
   exitCodes(cmd, {
-    0: 'built (failed books are reported with their class, not fatal, unless --strict)',
-    1: 'a stage failed, or any book failed with --strict',
+    0: 'built (failed books, and partial ones whose file lost pages, are reported, not fatal, unless --strict)',
+    1: 'a stage failed, or any book failed or is partial with --strict',
     2: 'usage error: bad options, no pdf/ folder, an invalid corpus.json, a link out of the corpus, or another build of this corpus is running (build/.lock; --wait waits for it)',
   });
 }
@@ -166,9 +169,10 @@ async function buildLocked(corpusDir: string, opts: BuildOptions, run: { paralle
     say(formatSummary(JSON.parse(readFileSync(paths.stats, 'utf8'))));
     log.info(`report: ${writeReport(corpusDir, corpusNameOf(corpusDir))}`);
   }
-  const failed = failedBooks(corpusDir);
+  const { failed, partial } = troubledBooks(corpusDir);
   for (const f of failed) log.warn(`book ${f.bookId} failed (${f.class}): ${f.message}`);
+  for (const p of partial) log.warn(`book ${p.bookId} partial: ${p.message}`);
   say(`built ${paths.root} in ${(wallMs / 1000).toFixed(1)} s; shards in ${paths.shardsDir}`);
-  if (failed.length && opts.strict) process.exitCode = EXIT.FAILED;
+  if ((failed.length || partial.length) && opts.strict) process.exitCode = EXIT.FAILED;
   return failed.map((f) => f.bookId);
 }

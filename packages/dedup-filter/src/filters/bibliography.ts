@@ -1,6 +1,6 @@
 import type { CorpusConfig } from '@mtb/core';
 import type { NodeRow } from '@mtb/image-tokens';
-import { wordCount } from './text-measures.js';
+import { wordCount } from '@mtb/core';
 import { isFurniture } from './book-view.js';
 import { KEEP, drop, perBook, type FilterContext, type NodeFilter } from './verdict.js';
 

@@ -1,4 +1,4 @@
-import { wordCount } from './text-measures.js';
+import { wordCount } from '@mtb/core';
 import type { PageView } from './book-view.js';
 import { KEEP, drop, perBook, type NodeFilter } from './verdict.js';
 

@@ -1,4 +1,4 @@
-import { wordCount } from './text-measures.js';
+import { wordCount } from '@mtb/core';
 import { KEEP, drop, type NodeFilter } from './verdict.js';
 
 /**

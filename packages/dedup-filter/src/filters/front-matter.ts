@@ -1,6 +1,6 @@
 import { contentsPages } from './contents-page.js';
 import { pageText, type PageView } from './book-view.js';
-import { wordCount } from './text-measures.js';
+import { wordCount } from '@mtb/core';
 import { matterZone } from './zones.js';
 import { KEEP, drop, perBook, type FilterContext, type NodeFilter } from './verdict.js';
 

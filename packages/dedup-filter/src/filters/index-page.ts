@@ -1,6 +1,6 @@
 import { pageText, type PageView } from './book-view.js';
 import { inBackZone } from './zones.js';
-import { wordCount } from './text-measures.js';
+import { wordCount } from '@mtb/core';
 import { KEEP, drop, perBook, type FilterContext, type NodeFilter } from './verdict.js';
 
 const INDEX_TITLE = /^(?:(?:subject|general|author|name|drug) )?index$/i;

@@ -3,7 +3,7 @@ export { createBookView, pageText, isFurniture, type BookView, type PageView, ty
 export { FILTERS } from './filter-list.js';
 export { applyFilters, type Drop, type FilterOutcome } from './runner.js';
 export { measurePixels } from './pixel-stats.js';
-export { garbledReason } from './garbled.js';
+export { garbledReason } from '@mtb/core';
 export { languageVerdict, assertKnownLanguages, KNOWN_LANGUAGES } from './language-id.js';
 export { citationDensity } from './bibliography.js';
 export { contentsProfile } from './contents-page.js';

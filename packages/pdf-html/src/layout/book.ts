@@ -1,18 +1,20 @@
-import { isCaption, linkCaptions } from './captions.js';
+import { captionText, isCaption, linkCaptions } from './captions.js';
 import { detectFurniture } from './furniture.js';
 import { headingLevel, headingScale, type StyledText } from './headings.js';
+import { meanConfidence } from './lines.js';
 import { continuesList, listMarker, type ListMarker, type ListType } from './lists.js';
 import { markerLabels, plainText, resolveMarkers } from './marks.js';
 import { continuesInto, isBody, isCaptionFlow, joinFlows, pageFlow, type NoteRole, type PageFlow, type TextFlow } from './page-flow.js';
 import { Vocabulary } from './text.js';
 import type { FurnitureRole, Line, PageLayout, PlacedImage } from './types.js';
 
+/** `ocr`: the text was recognised by OCR, with this mean confidence (0..1). */
 export type BookNode =
-  | { kind: 'heading'; level: 1 | 2 | 3; text: string }
+  | { kind: 'heading'; level: 1 | 2 | 3; text: string; ocr?: number }
   /** `caption`: a "Figure n"/"Table n" caption with no image on its page to hold it (vector figures, tables). */
-  | { kind: 'paragraph'; text: string; role?: FurnitureRole | NoteRole | 'caption' }
+  | { kind: 'paragraph'; text: string; role?: FurnitureRole | NoteRole | 'caption'; ocr?: number }
   /** Items without their markers: `<ol start type>` numbers them, as HTML does. */
-  | { kind: 'list'; ordered: boolean; start?: number; type?: ListType; items: string[] }
+  | { kind: 'list'; ordered: boolean; start?: number; type?: ListType; items: string[]; ocr?: number }
   | { kind: 'table'; rows: string[][] }
   /** `alt`: text drawn over the image (labels), kept with it rather than in the text flow. */
   | { kind: 'figure'; image: PlacedImage; caption?: string; alt?: string };
@@ -104,13 +106,17 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
     for (const [c, im] of links) captionOfImage.set(imageIdx[im]!, captionIdx[c]!);
     const linkedCaptions = new Set(captionOfImage.values());
 
-    const nodes: BookNode[] = pf.head.map(({ line, role }) => ({ kind: 'paragraph' as const, text: plainText(line.text), role }));
+    const ocr = <T extends BookNode>(node: T, lines: Line[]): T => {
+      const c = meanConfidence(lines);
+      return c === undefined ? node : { ...node, ocr: c };
+    };
+    const nodes: BookNode[] = pf.head.map(({ line, role }) => ocr({ kind: 'paragraph' as const, text: plainText(line.text), role }, [line]));
     let list: { marker: ListMarker; node: Extract<BookNode, { kind: 'list' }> } | undefined;
     pf.flow.forEach((f, i) => {
       if (f.kind === 'image') {
         list = undefined;
         const c = captionOfImage.get(i);
-        const caption = c === undefined ? undefined : textOf(pf.flow[c] as TextFlow);
+        const caption = c === undefined ? undefined : captionText(textOf(pf.flow[c] as TextFlow));
         nodes.push({ kind: 'figure', image: f.image, ...(caption === undefined ? {} : { caption }), ...(f.labels ? { alt: plainText(f.labels) } : {}) });
         return;
       }
@@ -124,12 +130,12 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
       if (!text) return;
       if (f.role) {
         // A note does not end the list it sits beside.
-        nodes.push({ kind: 'paragraph', text, role: f.role });
+        nodes.push(ocr({ kind: 'paragraph', text, role: f.role }, f.block.lines));
         return;
       }
       if (f.caption || isCaption(text)) {
         list = undefined;
-        nodes.push({ kind: 'paragraph', text, role: 'caption' });
+        nodes.push(ocr({ kind: 'paragraph', text, role: 'caption' }, f.block.lines));
         return;
       }
       const level = f.rotated || f.figureText ? undefined : (f.heading ?? headingLevel(styled(f), scale));
@@ -140,7 +146,7 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
           list.marker = marker;
           return;
         }
-        const node: Extract<BookNode, { kind: 'list' }> = { kind: 'list', ordered: marker.ordered, items: [marker.rest] };
+        const node: Extract<BookNode, { kind: 'list' }> = ocr({ kind: 'list', ordered: marker.ordered, items: [marker.rest] }, f.block.lines);
         if (marker.ordered) {
           if (marker.value !== 1) node.start = marker.value!;
           if (marker.type !== '1') node.type = marker.type!;
@@ -150,9 +156,9 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
         return;
       }
       list = undefined;
-      nodes.push(level ? { kind: 'heading', level, text } : { kind: 'paragraph', text });
+      nodes.push(ocr(level ? { kind: 'heading', level, text } : { kind: 'paragraph', text }, f.block.lines));
     });
-    for (const { line, role } of pf.foot) nodes.push({ kind: 'paragraph', text: plainText(line.text), role });
+    for (const { line, role } of pf.foot) nodes.push(ocr({ kind: 'paragraph', text: plainText(line.text), role }, [line]));
     return { page: pf.page, nodes };
   });
 }

@@ -2,9 +2,34 @@ import { type Box, bottom, right } from './types.js';
 
 const CAPTION = /^(?:fig(?:ure)?s?\.?|table|tab\.|plate|chart|scheme|exhibit|illustration)\s*(?:[A-Z]?\d+[A-Za-z]?(?:[.\-–]\d+)*|[IVXL]+)\b/i;
 
-/** "Figure 3.2", "Fig. 4", "Table 1", "FIGURE 12-3" at the start of a block. */
+/**
+ * A LaTeX figure caption printed as source, when a converter (R Markdown,
+ * pandoc) failed to typeset it: "\begin{figure} \caption{[short]{Long text.}}
+ * \end{figure}" under the plot. The text is still the figure's caption.
+ */
+const RAW_TEX_CAPTION = /^(?:\\begin\{figure\*?\}\s*)?\\caption\s*\{/;
+
+/** LaTeX source printed as text ("\\begin{figure}", "\\cap-"): a failed conversion's caption, never a figure's label. */
+export const isTexSource = (text: string): boolean => /^\\[a-z]{3,}/i.test(text.trim());
+
+export const isRawTexCaption = (text: string): boolean => RAW_TEX_CAPTION.test(text.trim());
+
+/** "Figure 3.2", "Fig. 4", "Table 1", "FIGURE 12-3", or a raw LaTeX \caption{, at the start of a block. */
 export function isCaption(text: string): boolean {
-  return CAPTION.test(text.trim());
+  const t = text.trim();
+  return CAPTION.test(t) || RAW_TEX_CAPTION.test(t);
+}
+
+/** A caption's text without the LaTeX source around a raw \caption{...}; the rest stays as printed. */
+export function captionText(text: string): string {
+  const t = text.trim();
+  const m = RAW_TEX_CAPTION.exec(t);
+  if (!m) return t;
+  return t
+    .slice(m[0].length)
+    .replace(/\s*\\end\{figure\*?\}\s*$/, '')
+    .replace(/\}+\s*$/, '')
+    .trim();
 }
 
 /** A caption farther from its image than this share of the page height is not adjacent. */

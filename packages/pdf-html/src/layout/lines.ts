@@ -269,5 +269,21 @@ function makeLine(runs: TextRun[]): Line {
     text += raised && isMarkerText(run.text) ? wrapMarker(run.text) + (/\s$/.test(run.text) ? ' ' : '') : run.text;
     prev = run;
   }
-  return { box, baseline: main.baseline, text: text.replace(/\s+/g, ' ').trim(), font };
+  const line: Line = { box, baseline: main.baseline, text: text.replace(/\s+/g, ' ').trim(), font };
+  const confidence = meanConfidence(runs);
+  if (confidence !== undefined) line.confidence = confidence;
+  return line;
+}
+
+/** Character-weighted mean confidence of OCR'd pieces (runs or lines); undefined when none was OCR'd. */
+export function meanConfidence(parts: Array<{ text: string; confidence?: number }>): number | undefined {
+  let sum = 0;
+  let chars = 0;
+  for (const p of parts) {
+    if (p.confidence === undefined) continue;
+    const n = Math.max(1, p.text.replace(/\s/g, '').length);
+    sum += p.confidence * n;
+    chars += n;
+  }
+  return chars ? sum / chars : undefined;
 }

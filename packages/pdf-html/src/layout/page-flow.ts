@@ -1,4 +1,4 @@
-import { isCaption } from './captions.js';
+import { isCaption, isRawTexCaption, isTexSource } from './captions.js';
 import { isPageNumber } from './furniture.js';
 import { splitFootnotes } from './footnotes.js';
 import { listMarker } from './lists.js';
@@ -46,8 +46,8 @@ export interface PageFlow {
 /** An image covering more than this share of the page is a background or a scan: it would hide every column gutter. */
 const BACKGROUND_SHARE = 0.5;
 
-/** Size most of a page's characters are set in: gutters and gaps are judged in its ems. */
-export function pageEm(lines: Line[]): number {
+/** Size most of a page's characters are set in (10 when there is none): gutters, gaps and figure labels are judged in its ems. */
+export function pageEm(lines: ReadonlyArray<{ font: { size: number }; text: string }>): number {
   const weight = new Map<number, number>();
   for (const l of lines) {
     const s = Math.round(l.font.size * 2) / 2;
@@ -121,6 +121,44 @@ function mergeContinuations(flow: Flow[], vocab: Vocabulary): void {
         i--;
       }
       break;
+    }
+  }
+}
+
+const TEX_BEGIN_FIGURE = /\\begin\{figure\*?\}\s*/g;
+/** Opened minus closed braces: a raw \caption{ is whole when they balance. */
+const openBraces = (t: string): number => (t.match(/\{/g)?.length ?? 0) - (t.match(/\}/g)?.length ?? 0);
+
+/**
+ * A raw LaTeX caption (a failed conversion printed "\begin{figure}
+ * \caption{...} \end{figure}" as text) is cut into blocks by the lines it
+ * shares with the plot's axis titles. Put together again: a lone
+ * "\begin{figure}" or "\end{figure}" is dropped (source, not content), "\cap-" at a line end
+ * runs on into the next block, and the blocks after a "\caption{" join it
+ * until its braces balance or "\end{figure}" closes it (a few at most).
+ */
+function joinRawTexCaptions(flow: Flow[], vocab: Vocabulary): void {
+  const nextText = (i: number): number => flow.findIndex((g, n) => n > i && g.kind === 'text' && !g.role && !g.rotated);
+  const absorb = (f: TextFlow, j: number): void => {
+    const g = flow[j] as TextFlow;
+    g.text = g.text.replace(TEX_BEGIN_FIGURE, '').trim();
+    if (g.text) joinFlows(f, g, vocab);
+    f.block = { ...f.block, box: union(f.block.box, g.block.box) };
+    flow.splice(j, 1);
+  };
+  for (let i = 0; i < flow.length; i++) {
+    const f = flow[i]!;
+    if (f.kind !== 'text' || f.role) continue;
+    if (/^\\(?:begin|end)\{figure\*?\}$/.test(f.text.trim())) {
+      flow.splice(i--, 1);
+      continue;
+    }
+    for (let j = nextText(i); isTexSource(f.text) && /-$/.test(f.text) && j >= 0 && !isCaptionFlow(flow[j] as TextFlow); j = nextText(i)) absorb(f, j);
+    if (!isRawTexCaption(f.text)) continue;
+    for (let k = 0; k < 4 && openBraces(f.text) > 0 && !/\\end\{figure/.test(f.text); k++) {
+      const j = nextText(i);
+      if (j < 0 || isCaptionFlow(flow[j] as TextFlow)) break;
+      absorb(f, j);
     }
   }
 }
@@ -199,6 +237,7 @@ export function pageFlow(p: PageLayout, roleOf: Map<number, FurnitureRole>, voca
   }
   flush();
   markFigureLabels(flow);
+  joinRawTexCaptions(flow, vocab);
   mergeContinuations(flow, vocab);
 
   // Margin notes, each right after the body paragraph beside its first line.
@@ -243,6 +282,7 @@ function splitLabels(lines: Line[], images: PlacedImage[], vocab: Vocabulary): {
   for (const l of lines) {
     const cx = l.box.x + l.box.w / 2;
     const cy = l.box.y + l.box.h / 2;
+    if (isTexSource(l.text)) continue;
     const im = images.find((i) => cx > i.box.x && cx < i.box.x + i.box.w && cy > i.box.y && cy < i.box.y + i.box.h && l.box.w < 0.6 * i.box.w);
     if (im) inside.set(im, [...(inside.get(im) ?? []), l]);
   }

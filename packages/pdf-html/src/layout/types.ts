@@ -31,6 +31,8 @@ export interface TextRun {
   /** Tagged PDFs: the marked-content id the run is drawn in ("p12R_mc3"), or `artifact` for pagination and decoration. */
   mcid?: string;
   artifact?: boolean;
+  /** Recognised by OCR with this confidence (0..1); absent for text from the PDF's text layer. */
+  confidence?: number;
 }
 
 /** Runs on one baseline, no wider gap between them than a column gutter. */
@@ -43,6 +45,8 @@ export interface Line {
   font: FontStyle;
   /** Made of rotated text: margin banners and the like, kept out of the column analysis. */
   rotated?: boolean;
+  /** OCR'd: its runs' mean confidence, weighted by characters. */
+  confidence?: number;
 }
 
 /** An image already written to disk, placed where the page draws it. */

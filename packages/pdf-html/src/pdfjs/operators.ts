@@ -52,6 +52,8 @@ export interface ImageDraw {
   crop?: { x: number; y: number; w: number; h: number };
   /** Drawn inside a soft-mask group: it is another image's alpha, not a picture. */
   inSoftMask: boolean;
+  /** The clip it is drawn under (page user space), when the walk tracks clips: what of it shows. */
+  clip?: { x0: number; y0: number; x1: number; y1: number };
 }
 
 export const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
@@ -83,47 +85,99 @@ function maskSource(img: PdfImageData): ImageSource {
   return typeof img.data === 'string' ? { type: 'object', id: img.data } : { type: 'inline', image: img };
 }
 
-export function collectImageDraws(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>, ops: OpCodes): ImageDraw[] {
-  const draws: ImageDraw[] = [];
-  let ctm: Matrix = IDENTITY;
-  const stack: Matrix[] = [];
-  const groups: boolean[] = [];
-  const inSoftMask = (): boolean => groups.length > 0 && groups[groups.length - 1]!;
+/** The codes of the operators that change where things are drawn (and, when given, what clips them). */
+export type TransformOpCodes = Pick<OpCodes, 'save' | 'restore' | 'transform' | 'paintFormXObjectBegin' | 'paintFormXObjectEnd' | 'beginGroup' | 'endGroup'> & {
+  clip?: number;
+  eoClip?: number;
+  constructPath?: number;
+};
+
+/** What a drawing operator is subject to. Visitors may set `clip`; save/restore keep it like the CTM. */
+export interface GraphicsState {
+  ctm: Matrix;
+  /** Inside a soft-mask group: drawing there is another object's alpha, not a picture. */
+  inSoftMask: boolean;
+  /** The clip's box in the page's user space (PDF units, y up); tracked when the clip op codes are given. */
+  clip?: { x0: number; y0: number; x1: number; y1: number };
+  /** Paint colours as pdf.js gives them ("#rrggbb"), when a visitor tracks them. */
+  fillColor?: unknown;
+  strokeColor?: unknown;
+}
+
+/**
+ * Walks an operator list, keeping the graphics state through save/restore,
+ * cm, form XObjects and transparency groups, and hands every other operator
+ * to `visit` with the state it runs under.
+ */
+export function walkOperators(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>, ops: TransformOpCodes, visit: (fn: number, args: unknown[], state: GraphicsState) => void): void {
+  let state: GraphicsState = { ctm: IDENTITY, inSoftMask: false };
+  const stack: GraphicsState[] = [];
+  // W and W* clip by the path that follows them (pdf.js: clip, then constructPath).
+  let clipNext = false;
   for (let i = 0; i < fnArray.length; i++) {
     const fn = fnArray[i]!;
     const args = (argsArray[i] ?? []) as unknown[];
+    if (fn === ops.clip || fn === ops.eoClip) clipNext = true;
+    else if (fn === ops.constructPath && clipNext) {
+      clipNext = false;
+      const minMax = args[2] as ArrayLike<number> | null | undefined;
+      if (minMax && minMax.length >= 4) {
+        const b = boxUnder(state.ctm, minMax[0]!, minMax[1]!, minMax[2]!, minMax[3]!);
+        const prev = state.clip;
+        state.clip = prev ? { x0: Math.max(prev.x0, b.x0), y0: Math.max(prev.y0, b.y0), x1: Math.min(prev.x1, b.x1), y1: Math.min(prev.y1, b.y1) } : b;
+      }
+    }
     switch (fn) {
       case ops.save:
-        stack.push(ctm);
+        stack.push({ ...state });
         break;
       case ops.restore:
-        ctm = stack.pop() ?? ctm;
+        state = stack.pop() ?? state;
         break;
       case ops.transform: {
         const m = asMatrix(args);
-        if (m) ctm = multiply(ctm, m);
+        if (m) state.ctm = multiply(state.ctm, m);
         break;
       }
       case ops.paintFormXObjectBegin: {
-        stack.push(ctm);
+        stack.push({ ...state });
         const m = asMatrix(args[0]);
-        if (m) ctm = multiply(ctm, m);
+        if (m) state.ctm = multiply(state.ctm, m);
         break;
       }
       case ops.paintFormXObjectEnd:
-        ctm = stack.pop() ?? ctm;
+        state = stack.pop() ?? state;
         break;
       case ops.beginGroup: {
         // The group's matrix is applied by the paintFormXObjectBegin that follows.
         const group = (args[0] ?? {}) as { smask?: unknown };
-        groups.push(inSoftMask() || !!group.smask);
-        stack.push(ctm);
+        stack.push({ ...state });
+        state.inSoftMask ||= !!group.smask;
         break;
       }
       case ops.endGroup:
-        groups.pop();
-        ctm = stack.pop() ?? ctm;
+        state = stack.pop() ?? state;
         break;
+      default:
+        visit(fn, args, state);
+    }
+  }
+}
+
+/** The axis-aligned box, under matrix m, of the box (x0, y0)-(x1, y1). */
+export function boxUnder(m: readonly number[], x0: number, y0: number, x1: number, y1: number): { x0: number; y0: number; x1: number; y1: number } {
+  const xs = [m[0]! * x0 + m[2]! * y0 + m[4]!, m[0]! * x1 + m[2]! * y0 + m[4]!, m[0]! * x0 + m[2]! * y1 + m[4]!, m[0]! * x1 + m[2]! * y1 + m[4]!];
+  const ys = [m[1]! * x0 + m[3]! * y0 + m[5]!, m[1]! * x1 + m[3]! * y0 + m[5]!, m[1]! * x0 + m[3]! * y1 + m[5]!, m[1]! * x1 + m[3]! * y1 + m[5]!];
+  return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+}
+
+export function collectImageDraws(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>, ops: OpCodes): ImageDraw[] {
+  const draws: ImageDraw[] = [];
+  walkOperators(fnArray, argsArray, ops, (fn, args, state) => {
+    const ctm = state.ctm;
+    const inSoftMask = (): boolean => state.inSoftMask;
+    const before = draws.length;
+    switch (fn) {
       case ops.paintImageXObject:
         draws.push({ source: { type: 'object', id: String(args[0]) }, mask: false, width: Number(args[1]), height: Number(args[2]), matrix: ctm, inSoftMask: inSoftMask() });
         break;
@@ -184,7 +238,8 @@ export function collectImageDraws(fnArray: ArrayLike<number>, argsArray: ArrayLi
       default:
         break;
     }
-  }
+    if (state.clip) for (let k = before; k < draws.length; k++) draws[k]!.clip = state.clip;
+  });
   return draws;
 }
 

@@ -1,8 +1,9 @@
 import { AnnotationMode, OPS, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Box, StructBlock, TextRun } from '../layout/types.js';
-import { collectImageDraws, multiply, unitSquareBounds, type ImageDraw, type PdfImageData } from './operators.js';
+import { boxUnder, collectImageDraws, multiply, unitSquareBounds, type ImageDraw, type PdfImageData } from './operators.js';
 import { structBlocks, type PdfStructNode } from './structure.js';
 import { textRuns, type FontFacts, type PdfTextItem, type PdfTextStyle } from './text.js';
+import { collectPaintMarks, type PaintMark } from '../vector/marks.js';
 
 export interface PageContent {
   width: number;
@@ -11,6 +12,8 @@ export interface PageContent {
   draws: Array<ImageDraw & { box: Box }>;
   /** Tagged pages: the structure tree's blocks in logical order (runs carry their marked-content ids). */
   structure?: StructBlock[];
+  /** Painted paths, for finding vector-drawn figures. */
+  marks: PaintMark[];
 }
 
 export interface ReadOptions {
@@ -55,9 +58,19 @@ export async function readPage(page: PDFPageProxy, normalize: (s: string) => str
   const structure = opts.tagged ? structBlocks((await page.getStructTree().catch(() => null)) as PdfStructNode | null) : undefined;
   const draws = collectImageDraws(opList.fnArray, opList.argsArray, OPS).map((d) => {
     const b = unitSquareBounds(multiply(vt, d.matrix));
+    // What shows is the part inside the clip: a photo cropped by its frame is placed by the frame.
+    if (d.clip) {
+      const c = boxUnder(vt, d.clip.x0, d.clip.y0, d.clip.x1, d.clip.y1);
+      const x0 = Math.max(b.x0, c.x0);
+      const y0 = Math.max(b.y0, c.y0);
+      const x1 = Math.min(b.x1, c.x1);
+      const y1 = Math.min(b.y1, c.y1);
+      if (x1 > x0 && y1 > y0) return { ...d, box: { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } };
+    }
     return { ...d, box: { x: b.x0, y: b.y0, w: b.x1 - b.x0, h: b.y1 - b.y0 } };
   });
-  return { width: viewport.width, height: viewport.height, runs, draws, ...(structure?.length ? { structure } : {}) };
+  const marks = collectPaintMarks(opList.fnArray, opList.argsArray, OPS, vt);
+  return { width: viewport.width, height: viewport.height, runs, draws, marks, ...(structure?.length ? { structure } : {}) };
 }
 
 /**

@@ -14,6 +14,9 @@ import * as train from './train.js';
 import * as interleave from './interleave.js';
 import * as weightsLoad from './weights-load.js';
 import * as trainDemo from './adamw8bit-demo.js';
+import * as ocr from './ocr.js';
+import * as figures from './figures.js';
+import * as damaged from './damaged.js';
 
 /** Every benchmark module, one line each; `npm run bench -- <filter>` picks by name. */
 export const MODULES: Record<string, CaseModule> = {
@@ -32,4 +35,7 @@ export const MODULES: Record<string, CaseModule> = {
   interleave,
   'weights-load': weightsLoad,
   'adamw8bit-demo': trainDemo,
+  ocr,
+  figures,
+  damaged,
 };

@@ -1,0 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseCorpusConfig } from '@mtb/core';
+import { buildLines } from '../src/layout/lines.js';
+import { normalizeText } from '../src/layout/text.js';
+import { classifyPage, imageCover, type OcrMode } from '../src/ocr/page-kind.js';
+import { openPdf } from '../src/pdfjs/document.js';
+import { readPage } from '../src/pdfjs/page.js';
+import { line } from './fixtures.js';
+
+const config = parseCorpusConfig({});
+const PAGE = { width: 612, height: 792 };
+const prose = Array.from({ length: 30 }, (_, i) => line('The left ventricle pumps oxygenated blood into the aorta during systole.', 72, 90 + 20 * i));
+
+function kind(lines: ReturnType<typeof line>[], imageBoxes: Array<{ x: number; y: number; w: number; h: number }>, mode: OcrMode = 'auto') {
+  return classifyPage({ ...PAGE, lines, imageBoxes }, mode, config);
+}
+
+describe('classifyPage on hand-made pages', () => {
+  const scan = [{ x: 0, y: 0, w: 612, h: 792 }];
+  it('no text layer and a page-sized image: scanned; a stamp line does not make it text', () => {
+    expect(kind([], scan)).toBe('scanned');
+    expect(kind([line('Downloaded from the archive 2019', 72, 780, 7)], scan)).toBe('scanned');
+  });
+  it('a page of photos with margins, or a text page with a figure: text', () => {
+    expect(kind([], [{ x: 72, y: 72, w: 468, h: 340 }])).toBe('text');
+    expect(kind(prose, [{ x: 72, y: 400, w: 468, h: 300 }])).toBe('text');
+  });
+  it('a text layer of symbols and glued words: garbled; dot leaders and glyph markers are not', () => {
+    const broken = Array.from({ length: 20 }, (_, i) => line('Í∆∆###((ØK ¥ ̧†EÍ ¶ %3*(-./5)& ! $ & ( ) % * + | & 2 % \' 3', 72, 90 + 20 * i));
+    expect(kind(broken, [])).toBe('garbled');
+    const glued = Array.from({ length: 20 }, (_, i) => line('OverviewoftheTechnologyAcceptanceModelOriginsDevelopmentsandFutureDirections', 72, 90 + 20 * i));
+    expect(kind(glued, [])).toBe('garbled');
+    const contents = Array.from({ length: 20 }, (_, i) => line(`${i + 1} Hypertension and the Heart ........................................................ ${3 * i + 1}`, 72, 90 + 20 * i));
+    expect(kind(contents, [])).toBe('text');
+    const markers = [...prose.slice(0, 5), ...Array.from({ length: 40 }, (_, i) => line('l ll lll', 100 + i, 400 + 5 * i, 6))];
+    expect(kind(markers, [])).toBe('text');
+  });
+  it('"off" never OCRs, "force" OCRs every page', () => {
+    expect(kind([], scan, 'off')).toBe('text');
+    expect(kind(prose, [], 'force')).toBe('forced');
+    expect(kind([], scan, 'force')).toBe('scanned');
+  });
+  it('image cover counts overlaps once', () => {
+    expect(imageCover([{ x: 0, y: 0, w: 306, h: 792 }, { x: 0, y: 0, w: 306, h: 792 }], 612, 792)).toBeCloseTo(0.5, 2);
+  });
+});
+
+async function realKinds(file: string, pages: number[]): Promise<string[]> {
+  const doc = await openPdf(new Uint8Array(readFileSync(file)), file, { maxImageSize: 1e8 });
+  try {
+    const out: string[] = [];
+    for (const n of pages) {
+      const page = await doc.getPage(n);
+      const c = await readPage(page, normalizeText);
+      out.push(classifyPage({ width: c.width, height: c.height, lines: buildLines(c.runs), imageBoxes: c.draws.map((d) => d.box) }, 'auto', config));
+      page.cleanup();
+    }
+    return out;
+  } finally {
+    await doc.destroy();
+  }
+}
+
+describe('classifyPage on real pages', () => {
+  it('a generated textbook: its contents page (dot leaders) and body pages are text', async () => {
+    expect(await realKinds(resolve('datasets/sample/pdf/cardiology-essentials.pdf'), [3, 5, 9])).toEqual(['text', 'text', 'text']);
+  });
+
+  const corpus = resolve(process.cwd(), '../shared/corpus');
+  (existsSync(corpus) ? it : it.skip)('corpus pages: a broken text layer is garbled, a photo page and a plot of glyph markers are text', async () => {
+    expect(await realKinds(join(corpus, 'pdf/broken-encoding-textbook.pdf'), [1])).toEqual(['garbled']);
+    expect(await realKinds(join(corpus, 'pdf/tam-review.pdf'), [2])).toEqual(['garbled']);
+    expect(await realKinds(join(corpus, 'layout/pdf/bb511-ion-transport.pdf'), [10])).toEqual(['text']);
+    expect(await realKinds(join(corpus, 'layout/pdf/wtfgenes-preprint.pdf'), [5])).toEqual(['text']);
+  });
+});
