@@ -69,8 +69,8 @@ const middle = (a: Box): number => a.y + a.h / 2;
  * denominator) that both reach into the height of a piece beside them, the
  * numerator centred above its top and the denominator below its bottom (the
  * formula's main line, "dN/dt = (b − d)N"), both set about as large as that line
- * and next to it.
- * Each becomes one piece of that line's row: numerator, then denominator.
+ * and next to it. Each becomes one piece of that line's row: numerator, then
+ * denominator.
  */
 function fractions<T extends Placed>(elements: T[]): Array<{ line: T; parts: [T, T] }> {
   const used = new Set<T>();
@@ -105,6 +105,8 @@ function fractions<T extends Placed>(elements: T[]): Array<{ line: T; parts: [T,
   return out;
 }
 
+const within = (a: Box, b: Box): boolean => middle(a) > b.y && middle(a) < bottom(b);
+
 /**
  * Top to bottom by rows, where a row is the elements each of whose middle falls
  * within the other's height, or, among pieces of about one height, whose middle
@@ -112,8 +114,6 @@ function fractions<T extends Placed>(elements: T[]): Array<{ line: T; parts: [T,
  * however their tops differ ("= 1 − β", where the minus sign's box rises above
  * the "="). A figure is no piece of a row: the lines beside it keep their order.
  */
-const within = (a: Box, b: Box): boolean => a.y + a.h / 2 > b.y && a.y + a.h / 2 < bottom(b);
-
 function rowsLeftToRight<T extends Placed>(elements: T[]): T[] {
   // A fraction stands in its line's row as one piece, at its own x.
   type Piece = { box: Box; float?: boolean; members: T[] };
@@ -172,7 +172,7 @@ function splitColumns<T extends Placed>(elements: T[], opts: OrderOptions): T[][
 function sideBySide(elements: Placed[], at: number): boolean {
   const leftOf = elements.filter((e) => right(e.box) <= at);
   const rightOf = elements.filter((e) => e.box.x >= at);
-  return leftOf.some((a) => rightOf.some((b) => Math.min(bottom(a.box), bottom(b.box)) > Math.max(a.box.y, b.box.y)));
+  return leftOf.some((a) => rightOf.some((b) => yOverlap(a.box, b.box)));
 }
 
 function narrow<T extends Placed>(g: T[], width: number): boolean {
