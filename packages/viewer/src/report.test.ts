@@ -24,6 +24,15 @@ describe('renderReport over the sample corpus stats', () => {
     expect(html).toContain(`<th>pages</th><td class="num">${n(stats.pages)}</td>`);
   });
 
+  it('gives the OCR time beside the OCR\'d pages when build-times.json recorded it for them', () => {
+    const row = (h: string): string => /<th>pages OCR[^<]*<\/th><td class="num">([^<]*)<\/td>/.exec(h)![1]!;
+    const ocrd = { ...stats, pagesOcr: 4 };
+    expect(row(renderReport('sample', ocrd, { ...times, ocr: { books: 1, pages: 4, ms: 10_000 } }))).toBe('4 (10.0 s of recognition, 2.50 s/page)');
+    // A record for other pages (an older build) is not put beside this count.
+    expect(row(renderReport('sample', ocrd, { ...times, ocr: { books: 1, pages: 3, ms: 9_000 } }))).toBe('4');
+    expect(row(renderReport('sample', ocrd, undefined))).toBe('4');
+  });
+
   it('plots both histograms with one bar per bin and the counts of stats.json', () => {
     for (const [title, key] of [['tokens per segment', 'tokensPerSegment'], ['images per segment', 'imagesPerSegment']] as const) {
       const fig = html.split('<figure').find((f) => f.includes(`<h3>${title}</h3>`))!;

@@ -74,7 +74,7 @@ export function renderReport(corpus: string, stats: Json | undefined, buildTimes
   const summary = `${fmtInt(booksKept)} books, ${fmtInt(num(images.kept))} images, ${fmtInt(num(tokens.inSegments) ?? num(tokens.kept))} tokens in ${fmtInt(num(segments.total))} segments (train ${fmtInt(num(segments.train))} / eval ${fmtInt(num(segments.eval))})`;
   const facts: Array<[string, string]> = [
     ['pages', fmtInt(num(stats.pages))],
-    ['pages OCR\'d (scans, garbled text layers)', fmtInt(num(stats.pagesOcr) ?? 0)],
+    ['pages OCR\'d (scans, garbled text layers)', ocrFact(num(stats.pagesOcr) ?? 0, obj(obj(buildTimes).ocr))],
     ['images kept / extracted', `${fmtInt(num(images.kept))} / ${fmtInt(num(images.extracted))} (${fmtPct(num(images.keptShare))})`],
     ['text tokens kept / extracted', `${fmtInt(num(tokens.kept))} / ${fmtInt(num(tokens.extracted))} (${fmtPct(num(tokens.keptShare))})`],
     ['books failed', fmtInt(num(books.failed))],
@@ -125,6 +125,13 @@ export function renderReport(corpus: string, stats: Json | undefined, buildTimes
   const body = `<p class="summary" id="summary">${esc(summary)}</p>${warnings}${factTable}<div class="plots">${plots.join('')}</div>${bookTable}${speedNote}` +
     (opts.live ? '' : '<p class="meta">Static report written by <code>mtb build</code>; <code>mtb view</code> serves the browsable version.</p>');
   return page(`${corpus}: report`, body, { nav: opts.live });
+}
+
+/** OCR'd pages, with the recognition time build-times.json recorded for them when it has it. */
+function ocrFact(pages: number, ocr: Json): string {
+  const ms = num(ocr.ms);
+  if (!pages || !ms || num(ocr.pages) !== pages) return fmtInt(pages);
+  return `${fmtInt(pages)} (${(ms / 1000).toFixed(1)} s of recognition, ${(ms / 1000 / pages).toFixed(2)} s/page)`;
 }
 
 /** Write report/index.html from report/stats.json and build-times.json. */

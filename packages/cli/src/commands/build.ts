@@ -11,6 +11,7 @@ import { BOOK_STAGES_BEFORE_JOIN, booksOfShard, buildLockPath, parseShard, type 
 import { timingsByStage, type StageTiming } from '../build/timings.js';
 import { acquireBuildLock, BuildLockHeld, describeHolder, type BuildLock } from '../build/lock.js';
 import { recordShardRun } from '../cluster/shard-runs.js';
+import { sumOcrTimes } from '../build/ocr-times.js';
 import { BUILD_STAGES, BuildProgress, progressMode, type BuildStage } from '../build/progress.js';
 import { EXIT, exitCodes } from '../exit-codes.js';
 
@@ -164,7 +165,9 @@ async function buildLocked(corpusDir: string, opts: BuildOptions, run: { paralle
   const peakRssMb = Math.round(Math.max(usage.maxRSS / 1024, ...timings.map((t) => t.maxRssMb ?? 0)));
   // CPU of this process (its worker threads included) plus that of the stage processes it waited for (direct mode).
   const cpuMs = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000 + timings.reduce((s, t) => s + (t.cpuMs ?? 0), 0));
-  writeJsonAtomic(join(paths.reportDir, 'build-times.json'), { wallMs, parallel, mode: direct ? 'direct' : 'nx', ...(direct ? { isolate: opts.isolate, cpuMs } : {}), peakRssMb, byStage: timingsByStage(timings), tasks: timings });
+  // OCR time as recorded when each book's html stage last ran (a cache hit keeps its record).
+  const ocr = sumOcrTimes(corpusDir, listBooks(corpusDir).map((b) => b.bookId));
+  writeJsonAtomic(join(paths.reportDir, 'build-times.json'), { wallMs, parallel, mode: direct ? 'direct' : 'nx', ...(direct ? { isolate: opts.isolate, cpuMs } : {}), peakRssMb, ocr, byStage: timingsByStage(timings), tasks: timings });
   if (existsSync(paths.stats)) {
     say(formatSummary(JSON.parse(readFileSync(paths.stats, 'utf8'))));
     log.info(`report: ${writeReport(corpusDir, corpusNameOf(corpusDir))}`);

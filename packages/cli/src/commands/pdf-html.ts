@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { assertValidBookId, bookIdFromPath, createLogger, createProgress, loadCorpusConfig, ocrLanguages, readBooksMeta } from '@mtb/core';
 import { OcrSetupError, runPdfHtml } from '@mtb/pdf-html';
 import { EXIT, exitCodes } from '../exit-codes.js';
+import { recordOcrTime } from '../build/ocr-times.js';
 
 const log = createLogger('pdf-html');
 
@@ -59,6 +60,7 @@ export function registerPdfHtml(program: Command): void {
       }
       progress?.stop();
       const { status, ocr } = result;
+      recordOcrTime(outDir, bookId, ocr ? { ...ocr, languages } : undefined);
       const stage = status.stages.html!;
       const c = stage.counts;
       if (stage.state === 'failed') {
