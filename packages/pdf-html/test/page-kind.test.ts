@@ -36,6 +36,16 @@ describe('classifyPage on hand-made pages', () => {
     const markers = [...prose.slice(0, 5), ...Array.from({ length: 40 }, (_, i) => line('l ll lll', 100 + i, 400 + 5 * i, 6))];
     expect(kind(markers, [])).toBe('text');
   });
+  it('a page of mathematics is text: formulas (exponents raised as the layout marks them) are no broken font', () => {
+    const formulas = [
+      'b = λ1λ2 = |λ1|\uE0002\uE001 = |λ2|\uE0002\uE001.',
+      'a2 − 4b = (|a| − 2)\uE0002\uE001 − 4(1 + b − |a|).',
+      '1 + b − |a| > 0 ⟹ 1 + b − a > 0 and 1 + b + a > 0.',
+      '= 1 ⟹ |a|−2 = −√|a|2 − 4b ⟹ |a|2−4|a|+4 = |a|2−4b ⟹ |a| = b+1.',
+    ];
+    const page = [...prose.slice(0, 6), ...Array.from({ length: 24 }, (_, i) => line(formulas[i % formulas.length]!, 150, 220 + 20 * i))];
+    expect(kind(page, [])).toBe('text');
+  });
   it('"off" never OCRs, "force" OCRs every page', () => {
     expect(kind([], scan, 'off')).toBe('text');
     expect(kind(prose, [], 'force')).toBe('forced');
