@@ -134,7 +134,16 @@ export class BatchWorkers {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('the loader is closed'));
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    // Nothing keeps the event loop alive while a worker stops (its handle no longer
+    // counts once terminate() is called), so a caller whose last work is this close
+    // ended with the promise pending: exit code 13 under a top-level await
+    // (`npm run bench -- train`). A timer holds the loop until every 'exit' arrives.
+    const keepAlive = setInterval(() => undefined, 1000);
+    try {
+      await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 }
 

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readIndex, type ShardRow } from '@mtb/shards';
 import { ShardStream, type ShardStreamOptions } from '../src/loader.js';
 import { fitTokens } from '../src/labels.js';
@@ -114,6 +116,23 @@ describe('ShardStream on shard folders written by @mtb/shards', () => {
     const victim = readIndex(dir).shards[0]!.file;
     unlinkSync(join(dir, victim));
     await expect(ShardStream.open(opts({ sources: [dir] }))).rejects.toThrow(new RegExp(`${victim}.*missing`));
+  });
+
+  it('close() as a program\'s last work waits for its worker threads: the program exits 0', () => {
+    // Nothing held the event loop while an idle worker stopped, so such a program could end
+    // with close() pending and exit code 13 (`npm run bench -- train`, about one run in two
+    // after model steps; this short program did not show the race, it checks the contract).
+    const here = dirname(fileURLToPath(import.meta.url));
+    const script = join(root, 'close-last.mts');
+    writeFileSync(script, [
+      `import { ShardStream } from ${JSON.stringify(join(here, '../src/loader.ts'))};`,
+      `const s = await ShardStream.open({ sources: [${JSON.stringify(mtbDir)}], batchSize: 2, seed: 1, maxImages: 3, workers: 1 });`,
+      'for (let i = 0; i < 3; i++) s.release(await s.next());',
+      'await s.close();',
+      "console.log('closed');",
+    ].join('\n'));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: join(here, '../../..'), encoding: 'utf8', timeout: 60_000 });
+    expect({ status: run.status, stdout: run.stdout.trim(), stderr: run.stderr.slice(-500) }).toEqual({ status: 0, stdout: 'closed', stderr: '' });
   });
 
   it('gives identical batches on worker threads', async () => {

@@ -67,7 +67,8 @@ export function rowCrossEntropySums(logits: tf.Tensor, labels: Int32Array): tf.T
         mask[r * T + t] = 1;
       }
     }
-    const ce = maskedTokenCrossEntropy(tf.reshape(logits, [n, V]), tf.oneHot(tf.tensor1d(target, 'int32'), V, 1, 0, 'float32'), tf.tensor1d(mask));
+    const crossEntropy = tf.getBackend() === 'cpu' ? hostTokenCrossEntropy : maskedTokenCrossEntropy;
+    const ce = crossEntropy(tf.reshape(logits, [n, V]), tf.oneHot(tf.tensor1d(target, 'int32'), V, 1, 0, 'float32'), tf.tensor1d(mask));
     return tf.sum(tf.reshape(ce, [B, T]), 1) as tf.Tensor1D;
   });
 }
@@ -89,6 +90,55 @@ const maskedTokenCrossEntropy = tf.customGrad(((x: tf.Tensor, onehot: tf.Tensor,
       const [sx, soh, sm, slse] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
       const softmax = tf.exp(tf.sub(sx, tf.expandDims(slse, 1)));
       return [tf.mul(tf.sub(softmax, soh), tf.expandDims(tf.mul(dy, sm), 1)), tf.zerosLike(soh), tf.zerosLike(sm)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, onehot: tf.Tensor, mask: tf.Tensor) => tf.Tensor;
+
+/**
+ * The same function and gradient computed in plain loops over the host arrays,
+ * for the CPU backend: its kernels broadcast [n, 1] against [n, V] through a
+ * per-element index conversion, which made the loss about half of a tiny
+ * model's step. Sums run in float64. It saves the same tensors as the kernel
+ * version, so the memory plan's count holds on every backend.
+ */
+const hostTokenCrossEntropy = tf.customGrad(((x: tf.Tensor, onehot: tf.Tensor, mask: tf.Tensor, save: tf.GradSaveFunc) => {
+  const [n, V] = x.shape as [number, number];
+  const xs = x.dataSync() as Float32Array;
+  const oh = onehot.dataSync() as Float32Array;
+  const m = mask.dataSync() as Float32Array;
+  const lse = new Float32Array(n);
+  const value = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = i * V;
+    let max = -Infinity;
+    for (let j = 0; j < V; j++) if (xs[row + j]! > max) max = xs[row + j]!;
+    let sum = 0;
+    let picked = 0;
+    for (let j = 0; j < V; j++) {
+      sum += Math.exp(xs[row + j]! - max);
+      picked += xs[row + j]! * oh[row + j]!;
+    }
+    lse[i] = max + Math.log(sum);
+    value[i] = (max + Math.log(sum) - picked) * m[i]!;
+  }
+  save([x, onehot, mask, tf.tensor1d(lse)]);
+  return {
+    value: tf.tensor1d(value),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sx, soh, sm, slse] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      const gx = sx.dataSync() as Float32Array;
+      const gh = soh.dataSync() as Float32Array;
+      const gm = sm.dataSync() as Float32Array;
+      const gl = slse.dataSync() as Float32Array;
+      const d = dy.dataSync() as Float32Array;
+      const grad = new Float32Array(n * V);
+      for (let i = 0; i < n; i++) {
+        const scale = d[i]! * gm[i]!;
+        if (scale === 0) continue;
+        const row = i * V;
+        for (let j = 0; j < V; j++) grad[row + j] = (Math.exp(gx[row + j]! - gl[i]!) - gh[row + j]!) * scale;
+      }
+      return [tf.tensor2d(grad, [n, V]), tf.zerosLike(soh), tf.zerosLike(sm)];
     },
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, onehot: tf.Tensor, mask: tf.Tensor) => tf.Tensor;
