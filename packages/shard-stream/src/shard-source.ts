@@ -36,11 +36,8 @@ export class ShardSource implements SampleSource {
    */
   constructor(dir: string, private readonly maxOpenShards = 4) {
     this.dir = resolve(dir);
-    try {
-      this.index = readIndex(this.dir);
-    } catch (err) {
-      throw new Error(`${join(this.dir, 'index.json')}: cannot read the shard index (${(err as Error).message}); is this a shard folder written by \`mtb split\` or \`mtb pmc-oa\`?`);
-    }
+    // readIndex's errors already name the file and what to do.
+    this.index = readIndex(this.dir);
     for (const entry of this.index.shards) {
       const file = join(this.dir, entry.file);
       let size: number;
