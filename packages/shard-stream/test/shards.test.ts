@@ -135,6 +135,12 @@ describe('ShardStream on shard folders written by @mtb/shards', () => {
     expect({ status: run.status, stdout: run.stdout.trim(), stderr: run.stderr.slice(-500) }).toEqual({ status: 0, stdout: 'closed', stderr: '' });
   });
 
+  it('a folder without a shard index: the error names the file and what to do, once', async () => {
+    const err = await ShardStream.open(opts({ sources: [join(root, 'nope')] })).then(() => null, (e: Error) => e.message);
+    expect(err).toMatch(/nope\/index\.json: cannot read the shard index .*mtb split/);
+    expect(err!.split('cannot read the shard index').length).toBe(2);
+  });
+
   it('gives identical batches on worker threads', async () => {
     const a = await ShardStream.open(opts({ padImagesToMax: true }));
     const b = await ShardStream.open(opts({ workers: 1, padImagesToMax: true }));
