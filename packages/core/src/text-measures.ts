@@ -105,7 +105,8 @@ export function overlongLetters(text: string, maxLength: number): { overlong: nu
 const SPACED_LETTER = /^([A-Za-z])[.,;:]?$/u;
 /** Fewest letters in a letter-spaced run: "L A B" could be initials; "L A B M" is not. */
 const MIN_SPACED_LETTERS = 4;
-const VOWEL = /[AEIOUYaeiouy]/;
+/** Vowels, Y left out: a list of variables ("x y z w") is no word. */
+const VOWEL = /[AEIOUaeiou]/;
 
 /**
  * Indices of tokens that are letters of a letter-spaced word or title
