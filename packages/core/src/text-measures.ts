@@ -149,18 +149,23 @@ const OPERATOR = /^[=<>\u2264\u2265\u00d7\u00b1+\u2212\u2013\-/*^~\u2248\u2260]$
  */
 export function strayCharShare(text: string): number {
   const tokens = text.split(/\s+/u).filter(Boolean);
-  const spaced = letterSpacedTokens(tokens);
-  let stray = 0, counted = 0;
+  const strays: number[] = [];
+  let counted = 0;
   tokens.forEach((w, i) => {
     if (!WORD_RE.test(w)) return;
     counted++;
-    if (spaced.has(i)) return;
     if (/^\p{Lu}[.,;]{1,2}$/u.test(w)) return;
     if (/^\(\p{L}\)[.,;:]?$/u.test(w)) return;
     const core = w.replace(/^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu, '');
     if ([...core].length !== 1 || /^[aAI\p{N}]$/u.test(core)) return;
     if (OPERATOR.test(tokens[i + 1] ?? '') || OPERATOR.test(tokens[i - 1] ?? '')) return;
-    stray++;
+    strays.push(i);
   });
+  // Letters of a letter-spaced title are no strays (looked for only where there are strays enough to make one).
+  let stray = strays.length;
+  if (stray >= MIN_SPACED_LETTERS) {
+    const spaced = letterSpacedTokens(tokens);
+    stray = strays.filter((i) => !spaced.has(i)).length;
+  }
   return counted ? stray / counted : 0;
 }
