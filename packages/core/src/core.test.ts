@@ -6,8 +6,20 @@ import {
   slugify, bookIdFromPath, isValidBookId,
   writeFileAtomic, writeFileIfChanged,
   encodePlain, encodeWithSpecials, decode, BOS_ID, EOS_ID, IMAGE_ID, ENDOFCHUNK_ID, PAD_ID,
-  recordStage, readBookStatus, safeJoin, unitInterval,
+  recordStage, readBookStatus, safeJoin, unitInterval, letterSpacedTokens, strayCharShare,
 } from './index.js';
+
+describe('letter-spaced text', () => {
+  it('a title set letter-spaced is words, not lone glyphs; variables, initials and glyph soup are not letter-spaced', () => {
+    const title = 'J E R E M Y R . M A N N I N G , P H . D .';
+    expect(letterSpacedTokens(title.split(' ')).size).toBe(17);
+    expect(strayCharShare(title)).toBe(0);
+    expect(letterSpacedTokens('let x y z w be the axes'.split(' ')).size).toBe(0);
+    expect(letterSpacedTokens('by J. R. R. Tolkien'.split(' ')).size).toBe(0);
+    expect(letterSpacedTokens('K K K K Q Q'.split(' ')).size).toBe(0);
+    expect(letterSpacedTokens('Ù õ œ K Ø ò Ç ß å'.split(' ')).size).toBe(0);
+  });
+});
 
 describe('corpus config', () => {
   it('fills every default and documents every key', () => {

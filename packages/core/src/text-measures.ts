@@ -101,6 +101,43 @@ export function overlongLetters(text: string, maxLength: number): { overlong: nu
   return { overlong, letters };
 }
 
+/** A Latin letter standing alone, or with the stop or comma after it ("R", "D."). */
+const SPACED_LETTER = /^([A-Za-z])[.,;:]?$/u;
+/** Fewest letters in a letter-spaced run: "L A B" could be initials; "L A B M" is not. */
+const MIN_SPACED_LETTERS = 4;
+/** Vowels, Y left out: a list of variables ("x y z w") is no word. */
+const VOWEL = /[AEIOUaeiou]/;
+
+/**
+ * Indices of tokens that are letters of a letter-spaced word or title
+ * ("J E R E M Y R . M A N N I N G", "L A B M A N U A L": tracking set wide, so
+ * a text layer puts a space between every letter). A run of at least
+ * MIN_SPACED_LETTERS single Latin letters of one case (punctuation tokens may
+ * stand between them) that spells language: several different letters, vowels
+ * among them at the share words have. A broken font's stream of lone glyphs
+ * ("Ù õ œ K Ø ò") mixes case and scripts, or repeats one glyph.
+ */
+export function letterSpacedTokens(tokens: string[]): Set<number> {
+  const out = new Set<number>();
+  let run: number[] = [];
+  const close = (): void => {
+    if (run.length >= MIN_SPACED_LETTERS) {
+      const letters = run.map((i) => SPACED_LETTER.exec(tokens[i]!)![1]!);
+      const upper = letters.every((c) => c === c.toUpperCase());
+      const lower = letters.every((c) => c === c.toLowerCase());
+      const vowels = letters.filter((c) => VOWEL.test(c)).length / letters.length;
+      if ((upper || lower) && new Set(letters).size >= 3 && vowels >= 0.2 && vowels <= 0.7) for (const i of run) out.add(i);
+    }
+    run = [];
+  };
+  tokens.forEach((w, i) => {
+    if (SPACED_LETTER.test(w)) run.push(i);
+    else if (WORD_RE.test(w)) close();
+  });
+  close();
+  return out;
+}
+
 /** Tokens that make a lone letter a formula variable ("a = 73.1", "x < 2"). */
 const OPERATOR = /^[=<>\u2264\u2265\u00d7\u00b1+\u2212\u2013\-/*^~\u2248\u2260]$/u;
 
@@ -112,7 +149,8 @@ const OPERATOR = /^[=<>\u2264\u2265\u00d7\u00b1+\u2212\u2013\-/*^~\u2248\u2260]$
  */
 export function strayCharShare(text: string): number {
   const tokens = text.split(/\s+/u).filter(Boolean);
-  let stray = 0, counted = 0;
+  const strays: number[] = [];
+  let counted = 0;
   tokens.forEach((w, i) => {
     if (!WORD_RE.test(w)) return;
     counted++;
@@ -121,7 +159,13 @@ export function strayCharShare(text: string): number {
     const core = w.replace(/^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu, '');
     if ([...core].length !== 1 || /^[aAI\p{N}]$/u.test(core)) return;
     if (OPERATOR.test(tokens[i + 1] ?? '') || OPERATOR.test(tokens[i - 1] ?? '')) return;
-    stray++;
+    strays.push(i);
   });
+  // Letters of a letter-spaced title are no strays (looked for only where there are strays enough to make one).
+  let stray = strays.length;
+  if (stray >= MIN_SPACED_LETTERS) {
+    const spaced = letterSpacedTokens(tokens);
+    stray = strays.filter((i) => !spaced.has(i)).length;
+  }
   return counted ? stray / counted : 0;
 }

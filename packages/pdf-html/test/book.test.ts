@@ -45,3 +45,27 @@ describe('assembleBook + renderBookHtml', () => {
     expect(renderBookHtml('demo-book', assembleBook([1, 2, 3, 4].map(page)))).toBe(html);
   });
 });
+
+describe('rotated text', () => {
+  const rot = (text: string, x: number, foot: number, h: number) => ({ ...line(text, x, foot, 9), box: { x, y: foot - h, w: 9, h }, rotated: true });
+  const texts = (lines: PageLayout['lines']) =>
+    assembleBook([{ page: 1, width: 600, height: 800, lines, images: [] }])[0]!.nodes.filter((n) => n.kind !== 'figure').map((n) => ('text' in n ? n.text : ''));
+  const body = [
+    line('The table compares the authorities that each function usage ID grants to a user.', 60, 100, 10, { w: 420 }),
+    line('User action', 60, 160, 9, { w: 60 }),
+    line('SET CURRENT DEGREE (SQL statement)', 60, 250, 9, { w: 200 }),
+    line('X', 400, 250, 9, { w: 6 }),
+    line('ANALYZE PLAN CACHE procedure', 60, 270, 9, { w: 180 }),
+    line('X', 400, 270, 9, { w: 6 }),
+    line('The second paragraph of the page reads after the table and ends the page here.', 60, 320, 10, { w: 420 }),
+  ];
+  it("a table's rotated column heads read in their row, after the head text left of them", () => {
+    const heads = [rot('*JOBCTL', 400, 235, 50), rot('QIBM_DB_SECADM', 425, 235, 90), rot('No Authority', 450, 235, 60)];
+    const out = texts([...body, ...heads]);
+    expect(out.slice(out.indexOf('User action'), out.indexOf('User action') + 4)).toEqual(['User action', '*JOBCTL', 'QIBM_DB_SECADM', 'No Authority']);
+  });
+  it('a rotated banner in the margin still reads after the body', () => {
+    const out = texts([...body, rot('Downloaded from example.org on 1 May 2020', 10, 700, 400)]);
+    expect(out[out.length - 1]).toBe('Downloaded from example.org on 1 May 2020');
+  });
+});

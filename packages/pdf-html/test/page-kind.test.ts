@@ -36,6 +36,19 @@ describe('classifyPage on hand-made pages', () => {
     const markers = [...prose.slice(0, 5), ...Array.from({ length: 40 }, (_, i) => line('l ll lll', 100 + i, 400 + 5 * i, 6))];
     expect(kind(markers, [])).toBe('text');
   });
+  it('a title set letter-spaced ("J E R E M Y") is text; a stream of lone glyphs is garbled', () => {
+    const title = [
+      line('J E R E M Y R . M A N N I N G , P H . D .', 72, 84, 16),
+      line('L A B M A N U A L', 72, 261, 32),
+      line('C O N T E X T U A L D Y N A M I C S L A B , D A R T M O U T H C O L L E G E', 72, 684, 12.5),
+    ];
+    expect(kind(title, [])).toBe('text');
+    expect(kind([...prose.slice(0, 3), line('t h e l e f t v e n t r i c l e', 72, 400)], [])).toBe('text');
+    const glyphs = Array.from({ length: 20 }, (_, i) => line('Ù õ œ K Ø ò Ç ß å Ü è ÿ the ¥ ¸ † E Í y', 72, 90 + 20 * i));
+    expect(kind(glyphs, [])).toBe('garbled');
+    const repeated = Array.from({ length: 20 }, (_, i) => line('K K K K Q Q Q Q X X X X Z Z Z Z', 72, 90 + 20 * i));
+    expect(kind(repeated, [])).toBe('garbled');
+  });
   it('a page of mathematics is text: formulas (exponents raised as the layout marks them) are no broken font', () => {
     const formulas = [
       'b = λ1λ2 = |λ1|\uE0002\uE001 = |λ2|\uE0002\uE001.',
@@ -83,5 +96,7 @@ describe('classifyPage on real pages', () => {
     expect(await realKinds(join(corpus, 'pdf/tam-review.pdf'), [2])).toEqual(['garbled']);
     expect(await realKinds(join(corpus, 'layout/pdf/bb511-ion-transport.pdf'), [10])).toEqual(['text']);
     expect(await realKinds(join(corpus, 'layout/pdf/wtfgenes-preprint.pdf'), [5])).toEqual(['text']);
+    // Its title page is set letter-spaced.
+    expect(await realKinds(join(corpus, 'layout/pdf/cdl-lab-manual.pdf'), [1])).toEqual(['text']);
   });
 });

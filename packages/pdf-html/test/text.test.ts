@@ -25,6 +25,15 @@ describe('joinLines', () => {
     expect(joinLines(['electrolyte homoeo-', 'stasis'], vocab)).toBe('electrolyte homoeostasis');
   });
 
+  it('keeps the hyphen of a compound neither of whose forms the book writes elsewhere when both halves are its words', () => {
+    const vocab = new Vocabulary();
+    for (const l of ['the work in progress', 'many well', 'maintained packages and well maintained code', 'the process of haemato-', 'poietic cells']) vocab.addLine(l);
+    expect(joinLines(['it will be in-', 'progress, shaped'], vocab)).toBe('it will be in-progress, shaped');
+    expect(joinLines(['numerous well-', 'maintained packages'], vocab)).toBe('numerous well-maintained packages');
+    // "poietic" is only ever the start of a line, the rest of a broken word: no word of the book.
+    expect(joinLines(['the haemato-', 'poietic system'], vocab)).toBe('the haematopoietic system');
+  });
+
   it('removes soft hyphens and joins lines with one space', () => {
     expect(joinLines(['inter\u00ad', 'national  trade', ' and more'])).toBe('international trade and more');
   });

@@ -35,6 +35,18 @@ describe('findVectorFigures on hand-made pages', () => {
     expect(f.box.y + f.box.h).toBeLessThan(500);
   });
 
+  it('a plot whose line has few segments (matplotlib, 10 points) is one when both axes carry ticks', () => {
+    const axes = [mark('rule', box(150, 450, 300, 0)), mark('rule', box(150, 250, 0, 200))];
+    const curve = mark('shape', box(152, 262, 296, 186), { weight: 9 });
+    const xTicks = [0, 1, 2, 3].map((i) => mark('rule', box(150 + 100 * i, 450, 0, 3.5), { filled: true }));
+    const yTicks = [0, 1, 2, 3].map((i) => mark('rule', box(146.5, 250 + 60 * i, 3.5, 0), { filled: true }));
+    const { labels } = plot();
+    expect(findVectorFigures(PAGE, [...axes, curve, ...xTicks, ...yTicks], [], [...labels, caption, ...body], 10)).toHaveLength(1);
+    // The same few strokes with no ticks (an arrow, a bracket), or with short rules on one axis only (fraction bars): no figure.
+    expect(findVectorFigures(PAGE, [...axes, curve], [], [...labels, caption, ...body], 10)).toEqual([]);
+    expect(findVectorFigures(PAGE, [...axes, curve, ...yTicks, ...yTicks], [], [...labels, caption, ...body], 10)).toEqual([]);
+  });
+
   it('prose whose middle falls inside a plot but that runs out of it stays text', () => {
     const { marks, labels } = plot();
     const under = run('tion{Left, predicted trajectories of the two species in the model. Based on', 72, 472, 10, { w: 470 });

@@ -138,6 +138,7 @@ describe('text quality filters', () => {
       'Sun, Y., Yang, F., Yan, J., Li, Q., Wei, Z., Feng, H., Wang, X. and Li, Y. (2012) Renal effects of ACE inhibition.',
       'The (2S)-2-amino-3-(4-hydroxyphenyl)propanoic acid content and https://www.example.org/a/very/long/path/to/a/resource/on/the/web were measured.',
       'δ 7.30–7.16 (10H, m, Ar-H), 5.33 (1H, d, J 9.1 Hz, NH), 4.97 (2H, s, OCH2Ph), 4.27–4.02 (3H, m).',
+      'J E R E M Y R . M A N N I N G , P H . D . and C O N T E X T U A L D Y N A M I C S L A B (a title set letter-spaced)',
       'Pneumonoultramicroscopicsilicovolcanoconiosis is a lung disease caused by inhaling very fine silicate dust over many years of exposure.',
     ]) expect([ok, garbledReason(ok, config)]).toEqual([ok, null]);
   });

@@ -259,11 +259,49 @@ export function pageFlow(p: PageLayout, roleOf: Map<number, FurnitureRole>, voca
     const block: TextBlock = { lines: fn.lines, box: fn.lines.map((l) => l.box).reduce((a, b) => union(a, b)), font: fn.lines[0]!.font };
     withNotes.push(noteFlow(block, 'footnote', vocab));
   }
-  // Rotated text would block every gutter it crosses: it reads after the page's body, top to bottom.
-  for (const line of rotated.sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x)) {
-    withNotes.push({ kind: 'text', block: { lines: [line], box: line.box, font: line.font }, text: line.text, rotated: true });
+  // Rotated text would block every gutter it crosses: it reads after the page's body, top to bottom; a table's
+  // rotated column heads read in their row, after the head text left of them ("User action *JOBCTL QIBM_...").
+  const rotatedFlow = (line: Line): TextFlow => ({ kind: 'text', block: { lines: [line], box: line.box, font: line.font }, text: line.text, rotated: true });
+  const inRow = new Set<Line>();
+  for (const row of columnHeadRows(rotated, flowLines)) {
+    const top = Math.min(...row.map((l) => l.box.y));
+    const base = Math.max(...row.map((l) => bottom(l.box)));
+    const left = Math.min(...row.map((l) => l.box.x));
+    const anchor = withNotes.findLastIndex((f) => f.kind === 'text' && !f.role && !f.rotated && f.block.box.y >= top - em && f.block.box.y < base && f.block.box.x + f.block.box.w <= left);
+    if (anchor < 0) continue;
+    withNotes.splice(anchor + 1, 0, ...row.map(rotatedFlow));
+    for (const l of row) inRow.add(l);
   }
+  for (const line of rotated.filter((l) => !inRow.has(l)).sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x)) withNotes.push(rotatedFlow(line));
   return { page: p.page, height: p.height, head, foot, flow: withNotes };
+}
+
+/** Rotated column heads of a table: at least this many short rotated lines side by side, their feet on one line. */
+const MIN_COLUMN_HEADS = 3;
+const MAX_HEAD_WORDS = 4;
+
+/**
+ * Rows of rotated table heads, left to right: short rotated lines whose feet
+ * align (within 3 pt), each at most a few ems from the next, standing within
+ * the x range of the page's text (a margin banner stands outside it).
+ */
+function columnHeadRows(rotated: Line[], text: Line[]): Line[][] {
+  if (rotated.length < MIN_COLUMN_HEADS || !text.length) return [];
+  const x0 = Math.min(...text.map((l) => l.box.x));
+  const x1 = Math.max(...text.map((l) => l.box.x + l.box.w));
+  const heads = rotated
+    .filter((l) => l.text.trim().split(/\s+/).length <= MAX_HEAD_WORDS && l.box.x >= x0 && l.box.x + l.box.w <= x1)
+    .sort((a, b) => a.box.x - b.box.x);
+  const rows: Line[][] = [];
+  for (const l of heads) {
+    const row = rows.find((r) => {
+      const last = r[r.length - 1]!;
+      return Math.abs(bottom(last.box) - bottom(l.box)) <= 3 && l.box.x - (last.box.x + last.box.w) <= 4 * last.box.w;
+    });
+    if (row) row.push(l);
+    else rows.push([l]);
+  }
+  return rows.filter((r) => r.length >= MIN_COLUMN_HEADS);
 }
 
 /** Labels hold few words: an image with more text over it is a background, and its text is body text. */

@@ -18,18 +18,28 @@ const WORD = /[\p{L}\p{N}]+(?:[-\u2010][\p{L}\p{N}]+)*/gu;
  */
 export class Vocabulary {
   private readonly counts = new Map<string, number>();
+  /** Words not at the start of their line: a line's first word may be the rest of a word broken at the line before. */
+  private readonly inner = new Map<string, number>();
 
   addLine(text: string): void {
     // The fragment before a line-end hyphen is not a word of the book.
     const body = text.replace(/[\p{L}\p{N}]+[-\u2010\u00ad]$/u, '');
+    let first = true;
     for (const m of body.matchAll(WORD)) {
       const w = m[0].toLowerCase().replace(/\u2010/g, '-');
       this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
+      if (!first) this.inner.set(w, (this.inner.get(w) ?? 0) + 1);
+      first = false;
     }
   }
 
   count(word: string): number {
     return this.counts.get(word.toLowerCase()) ?? 0;
+  }
+
+  /** Occurrences other than as a line's first word. */
+  countInner(word: string): number {
+    return this.inner.get(word.toLowerCase()) ?? 0;
   }
 }
 
@@ -63,7 +73,9 @@ export function joinLines(lines: string[], vocab?: Vocabulary): string {
       const hyphenated = vocab?.count(`${head}-${rest}`) ?? 0;
       // "N-\ndomain", "DNA-\nbinding": an initial or an acronym before the hyphen is a compound, never a split word.
       const acronym = head.length === 1 || head === head.toUpperCase();
-      out = acronym || hyphenated > closed ? out.slice(0, -1) + '-' + line : out.slice(0, -1) + line;
+      // Neither form written elsewhere, but both halves are words of the book ("in-\nprogress", "well-\nmaintained"): a compound.
+      const compound = closed === 0 && hyphenated === 0 && !!vocab && vocab.count(head) > 0 && vocab.countInner(rest) > 0;
+      out = acronym || compound || hyphenated > closed ? out.slice(0, -1) + '-' + line : out.slice(0, -1) + line;
       continue;
     }
     // A line ending in a dash between digits or after a capital keeps it and joins tight ("1-\n2", "COVID-\n19").

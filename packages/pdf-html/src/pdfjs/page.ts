@@ -2,6 +2,7 @@ import { AnnotationMode, OPS, type PDFPageProxy } from 'pdfjs-dist/legacy/build/
 import type { Box, StructBlock, TextRun } from '../layout/types.js';
 import { boxUnder, collectImageDraws, multiply, unitSquareBounds, type ImageDraw, type PdfImageData } from './operators.js';
 import { structBlocks, type PdfStructNode } from './structure.js';
+import { collapseLetterSpacing, hasLetterSpacedRun, letterSpacedStrings } from './letter-spacing.js';
 import { textRuns, type FontFacts, type PdfTextItem, type PdfTextStyle } from './text.js';
 import { collectPaintMarks, type PaintMark } from '../vector/marks.js';
 
@@ -53,7 +54,9 @@ export async function readPage(page: PDFPageProxy, normalize: (s: string) => str
   const content = await page.getTextContent(opts.tagged ? { includeMarkedContent: true } : undefined);
   const font = (name: string): FontFacts | undefined => (page.commonObjs.has(name) ? (page.commonObjs.get(name) as FontFacts) : undefined);
   const items = opts.tagged ? markItems(content.items as Array<PdfTextItem | MarkedItem>) : (content.items.filter((it) => 'str' in it) as PdfTextItem[]);
-  const runs = textRuns(items, content.styles as Record<string, PdfTextStyle>, vt, font, normalize);
+  let runs = textRuns(items, content.styles as Record<string, PdfTextStyle>, vt, font, normalize);
+  // Letter-spaced titles: their words from the glyph advances (only on pages that show one).
+  if (hasLetterSpacedRun(runs)) runs = collapseLetterSpacing(runs, letterSpacedStrings(opList.fnArray, opList.argsArray, OPS), normalize);
   // A broken structure tree is no reason to lose the page: geometry reads it.
   const structure = opts.tagged ? structBlocks((await page.getStructTree().catch(() => null)) as PdfStructNode | null) : undefined;
   const draws = collectImageDraws(opList.fnArray, opList.argsArray, OPS).map((d) => {

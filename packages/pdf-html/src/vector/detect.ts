@@ -38,6 +38,12 @@ const MIN_FRAME_DRAWING = 0.15;
 /** A run of this many words is prose; a region whose inside text is more than this share prose is a text box. */
 const PROSE_WORDS = 8;
 const MAX_PROSE_SHARE = 0.5;
+/** A plot's axes: tick marks are rules this short (points), at least MIN_AXIS_TICKS on each axis and MIN_TICKS in all. */
+const TICK_LENGTH = 6;
+const MIN_AXIS_TICKS = 2;
+const MIN_TICKS = 6;
+/** A plot with ticked axes needs only this much drawing: a smooth curve of a few segments (a matplotlib line of 10 points). */
+const MIN_PLOT_WEIGHT = 3;
 /** Space around a rendered figure, in points. */
 const PAD = 2;
 
@@ -59,6 +65,9 @@ interface RegionStats {
   shadings: number;
   draws: number[];
   strips: number;
+  /** Tick marks: short horizontal rules (on a y axis) and short vertical ones (on an x axis). */
+  hTicks: number;
+  vTicks: number;
 }
 
 const area = (b: Box): number => Math.max(0, b.w) * Math.max(0, b.h);
@@ -102,7 +111,7 @@ export function findVectorFigures(
     if (drawing.count(b) >= MIN_FRAME_DRAWING * cells || weightWithin(b) >= MIN_WEIGHT) grid.fill(b, 1);
     else textFrames.push(b);
   }
-  const stats: RegionStats[] = grid.regions(JOIN_GAP).map((box) => ({ box, weight: 0, bars: 0, thickBars: 0, shadings: 0, draws: [], strips: 0 }));
+  const stats: RegionStats[] = grid.regions(JOIN_GAP).map((box) => ({ box, weight: 0, bars: 0, thickBars: 0, shadings: 0, draws: [], strips: 0, hTicks: 0, vTicks: 0 }));
   const regionOf = (b: Box): RegionStats | undefined => stats.find((s) => contains(s.box, b, CELL));
   for (const m of visible) {
     const s = regionOf(m.box);
@@ -114,6 +123,10 @@ export function findVectorFigures(
       if (Math.min(m.box.w, m.box.h) >= 2 * CELL) s.thickBars++;
     }
     if (m.kind === 'shading') s.shadings++;
+    if (m.kind === 'rule' && Math.max(m.box.w, m.box.h) <= TICK_LENGTH) {
+      if (m.box.w > m.box.h) s.hTicks++;
+      else s.vTicks++;
+    }
   }
   draws.forEach((d, i) => {
     const s = regionOf(d);
@@ -144,6 +157,8 @@ export function findVectorFigures(
     const text = textShare(b);
     if (text > MAX_TEXT_SHARE || proseShare(b) > MAX_PROSE_SHARE) return false;
     if (s.weight >= MIN_WEIGHT) return true;
+    // Ticks on both axes and a curve: a plot whose line has few segments.
+    if (s.weight >= MIN_PLOT_WEIGHT && Math.min(s.hTicks, s.vTicks) >= MIN_AXIS_TICKS && s.hTicks + s.vTicks >= MIN_TICKS) return true;
     if (s.draws.length > 0 && (s.weight >= MIN_COMPOSITE_WEIGHT || s.shadings > 0 || s.strips >= 2)) return true;
     return (s.bars >= MIN_BARS && text <= MAX_BAR_TEXT_SHARE) || (s.thickBars >= MANY_BARS && text <= MAX_CHART_TEXT_SHARE);
   });
