@@ -6,6 +6,9 @@ describe('captions', () => {
   it('recognises figure and table labels', () => {
     for (const c of ['Figure 3.2 The heart', 'Fig. 4', 'FIGURE 12-3 Valves', 'Table 1 Doses', 'Figure S1']) expect(isCaption(c)).toBe(true);
     for (const c of ['Figures show the heart', 'Tablets are taken daily', 'Figure out the dose']) expect(isCaption(c)).toBe(false);
+    // a label that is a body sentence's subject (tracemonkey: "Figure 10 shows the relative speedups")
+    for (const c of ['Figure 10 shows the relative speedups', 'Figs. 3 and 4 compare the doses', 'Table 2 lists the drugs']) expect(isCaption(c)).toBe(false);
+    for (const c of ['Table 2 (continued)', 'Figure 1 continued', 'Fig. 1 a, the aorta', 'Figure 2: the ventricles', 'FIGURE 5 Ventricles']) expect(isCaption(c)).toBe(true);
   });
 
   it('takes a raw LaTeX \\caption{...} printed by a failed conversion as a caption, without its source', () => {

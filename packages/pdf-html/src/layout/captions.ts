@@ -14,10 +14,18 @@ export const isTexSource = (text: string): boolean => /^\\[a-z]{3,}/i.test(text.
 
 export const isRawTexCaption = (text: string): boolean => RAW_TEX_CAPTION.test(text.trim());
 
+/**
+ * A label run on by a lower-case word is the subject of a body sentence ("Figure 10 shows the
+ * relative speedups", "Figs. 3 and 4 compare"), not a caption; "continued" is a caption's.
+ */
+const LABEL_IN_PROSE = /^\s+(?!cont)\p{Ll}{3,}/u;
+
 /** "Figure 3.2", "Fig. 4", "Table 1", "FIGURE 12-3", or a raw LaTeX \caption{, at the start of a block. */
 export function isCaption(text: string): boolean {
   const t = text.trim();
-  return CAPTION.test(t) || RAW_TEX_CAPTION.test(t);
+  const label = CAPTION.exec(t);
+  if (label) return !LABEL_IN_PROSE.test(t.slice(label[0].length));
+  return RAW_TEX_CAPTION.test(t);
 }
 
 /** A caption's text without the LaTeX source around a raw \caption{...}; the rest stays as printed. */
