@@ -215,6 +215,18 @@ describe('page structure before lines', () => {
     // Two columns of running text side by side are columns, not a table.
     const text = [0, 1, 2, 3].flatMap((i) => [line(`left column line ${i} of running text here`, 40, 100 + i * 12, 10, { w: 250 }), line(`right column line ${i} of running text too`, 310, 100 + i * 12, 10, { w: 250 })]);
     expect(detectTables(text, 10).tables).toHaveLength(0);
+    // A journal's first page: a narrow side column of affiliations beside two columns of running text
+    // (mask-figures.pdf page 1 came out as a 49-row table), and a reference list set in two columns with
+    // its numbers apart (a 52-row table). Three and four columns, but two of them are prose.
+    const side = ['1Shanghai No.9 People’s', 'Hospital, Shanghai', 'Jiaotong University', 'School of Medicine'];
+    const abstract = ['Background Recent guidelines on iron deficiency', 'anaemia (IDA) have confirmed the aetiological', 'role of Helicobacter pylori (H pylori), but the', 'relationship still remains controversial today.'];
+    const bodyText = ['We performed a meta-analysis of randomised', 'controlled trials (RCTs) to determine whether', 'H pylori eradication can improve the response', 'to oral iron in patients with anaemia of this'];
+    const firstPage = [0, 1, 2, 3].flatMap((i) => [line(side[i]!, 30, 100 + i * 12, 8, { w: 90 }), line(abstract[i]!, 130, 100 + i * 12, 9, { w: 210 }), line(bodyText[i]!, 350, 100 + i * 12, 9, { w: 210 })]);
+    expect(detectTables(firstPage, 9).tables).toHaveLength(0);
+    const refs = [['4.', 'World Health Organization, United Nations University, The United Nations'], ['5.', 'Zimmermann MB, Hurrell RF. Nutritional iron deficiency. Lancet 2007;370:511'], ['6.', 'DuBois S, Kearney DJ. Iron-deficiency anemia and Helicobacter pylori infection']];
+    const refs2 = [['22.', 'DerSimonian R, Laird N. Meta analysis in clinical trials. Controlled Clin'], ['23.', 'Higgins JP, Thompson SG. Quantifying heterogeneity in a meta-analysis'], ['24.', 'Egger M, Davey Smith G, Schneider M. Bias in meta-analysis detected by a']];
+    const refList = [0, 1, 2].flatMap((i) => [line(refs[i]![0]!, 30, 500 + i * 10, 7, { w: 8 }), line(refs[i]![1]!, 42, 500 + i * 10, 7, { w: 240 }), line(refs2[i]![0]!, 300, 500 + i * 10, 7, { w: 10 }), line(refs2[i]![1]!, 314, 500 + i * 10, 7, { w: 240 })]);
+    expect(detectTables(refList, 7).tables).toHaveLength(0);
   });
 
   it('reads a table whose first column counts 1, 2, 3 as a table, and a numbered list as a list', () => {

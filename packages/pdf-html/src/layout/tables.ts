@@ -164,6 +164,9 @@ function accept(c: Candidate): boolean {
   // Equations: "=" in most rows, or equation numbers down the last column.
   if (cells.filter((r) => r.some((t) => t.includes('='))).length >= 0.4 * cells.length) return false;
   if (cells.filter((r) => /^\(\d+(?:\.\d+)*\)$/.test(r[n - 1]!)).length >= 0.5 * cells.length) return false;
+  // Two or more columns of justified running text side by side: a page set in columns (an article's first
+  // page, a two-column reference list), read column by column, not a table.
+  if (c.columns.filter((_, i) => isProseColumn(c, i)).length >= 2) return false;
   if (n > 2) return true;
   const x0 = Math.min(...c.columns.map((col) => col.x0));
   const width = Math.max(...c.columns.map((col) => col.x1)) - x0;
@@ -175,6 +178,28 @@ function accept(c: Candidate): boolean {
   // Two columns alike (running text, or a list set in two columns) read column by column, not as rows.
   if (Math.min(a, b) > 0.5 * Math.max(a, b)) return false;
   return Math.min(a, b) < NARROW_COLUMN_SHARE * width;
+}
+
+/** A column's lines reaching its right edge (within this many of its mean line heights) are justified. */
+const JUSTIFIED_SLACK = 1;
+/**
+ * Running text: lines of a text column's length (a reference list set ragged-right), or somewhat shorter
+ * lines most of which are justified to the column's right edge. A table's cells are shorter: a cell wrapped
+ * over several lines is one cell only when its row has nothing else.
+ */
+const PROSE_LINE_CHARS = 40;
+const JUSTIFIED_LINE_CHARS = 30;
+const PROSE_JUSTIFIED_SHARE = 0.6;
+
+function isProseColumn(c: Candidate, i: number): boolean {
+  const lines = c.rows.flatMap((r) => r.get(i) ?? []);
+  if (lines.length < 3) return false;
+  const chars = lines.reduce((a, l) => a + l.text.length, 0) / lines.length;
+  if (chars >= PROSE_LINE_CHARS) return true;
+  if (chars < JUSTIFIED_LINE_CHARS) return false;
+  const edge = Math.max(...lines.map((l) => right(l.box)));
+  const height = lines.reduce((a, l) => a + l.box.h, 0) / lines.length;
+  return lines.filter((l) => edge - right(l.box) <= JUSTIFIED_SLACK * height).length >= PROSE_JUSTIFIED_SHARE * lines.length;
 }
 
 function toTable(c: Candidate): Table {
