@@ -227,6 +227,17 @@ describe('page structure before lines', () => {
     const refs2 = [['22.', 'DerSimonian R, Laird N. Meta analysis in clinical trials. Controlled Clin'], ['23.', 'Higgins JP, Thompson SG. Quantifying heterogeneity in a meta-analysis'], ['24.', 'Egger M, Davey Smith G, Schneider M. Bias in meta-analysis detected by a']];
     const refList = [0, 1, 2].flatMap((i) => [line(refs[i]![0]!, 30, 500 + i * 10, 7, { w: 8 }), line(refs[i]![1]!, 42, 500 + i * 10, 7, { w: 240 }), line(refs2[i]![0]!, 300, 500 + i * 10, 7, { w: 10 }), line(refs2[i]![1]!, 314, 500 + i * 10, 7, { w: 240 })]);
     expect(detectTables(refList, 7).tables).toHaveLength(0);
+    // The page's justified running text beside a table, on the same baselines, stays body text and the
+    // table keeps only its own columns (mask-figures.pdf's Table 2 took the body column as its first).
+    const prose = ['Three RCTs selected 8 weeks as the time for', 'reinspection, and three followed up blood', 'parameters on sequential time nodes. Sarker', 'et al selected 90 days as an end point in his'];
+    const stats = [['4 weeks', '13.75', '8.84 to 18.65'], ['8 weeks', '15.47', '8.98 to 21.97'], ['Children', '5.93', '4.53 to 7.32'], ['Adults', '15.08', '11.49 to 18.67']];
+    const beside = [0, 1, 2, 3].flatMap((i) => [
+      line(prose[i]!, 40, 300 + i * 11, 9, { w: 230 - (i === 3 ? 4 : 0) }),
+      ...stats[i]!.map((cell, j) => line(cell, 300 + j * 80, 300 + i * 11, 8, { w: cell.length * 4.2 })),
+    ]);
+    const found = detectTables(beside, 9);
+    expect(found.tables.map((t) => t.rows)).toEqual([stats]);
+    expect(found.lines.map((l) => l.text)).toEqual(prose);
   });
 
   it('reads a table whose first column counts 1, 2, 3 as a table, and a numbered list as a list', () => {

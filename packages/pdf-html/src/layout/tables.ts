@@ -52,6 +52,7 @@ export function detectTables(lines: Line[], em: number): { lines: Line[]; tables
   let cand: Candidate | undefined;
   let lastBottom = -Infinity;
   const close = (): void => {
+    if (cand) cand = withoutProseEdge(cand);
     if (cand && accept(cand)) {
       tables.push(toTable(cand));
       for (const l of cand.lines) used.add(l);
@@ -196,10 +197,41 @@ function isProseColumn(c: Candidate, i: number): boolean {
   if (lines.length < 3) return false;
   const chars = lines.reduce((a, l) => a + l.text.length, 0) / lines.length;
   if (chars >= PROSE_LINE_CHARS) return true;
-  if (chars < JUSTIFIED_LINE_CHARS) return false;
+  return chars >= JUSTIFIED_LINE_CHARS && isJustified(lines);
+}
+
+function isJustified(lines: Line[]): boolean {
   const edge = Math.max(...lines.map((l) => right(l.box)));
   const height = lines.reduce((a, l) => a + l.box.h, 0) / lines.length;
   return lines.filter((l) => edge - right(l.box) <= JUSTIFIED_SLACK * height).length >= PROSE_JUSTIFIED_SHARE * lines.length;
+}
+
+/**
+ * The page's running text beside a table shares its baselines and joins it as an outer column: a column
+ * of justified text lines at the table's left or right edge, the only column of running text, goes back
+ * to the body (a table's own long cells wrap ragged). The rest is judged as a table on its own.
+ */
+function withoutProseEdge(c: Candidate): Candidate {
+  const order = c.columns.map((col, i) => ({ i, x: col.x0 })).sort((a, b) => a.x - b.x).map((o) => o.i);
+  const prose = order.filter((i) => {
+    const lines = c.rows.flatMap((r) => r.get(i) ?? []);
+    return lines.length >= 3 && lines.reduce((a, l) => a + l.text.length, 0) / lines.length >= JUSTIFIED_LINE_CHARS && isJustified(lines);
+  });
+  // Two prose columns are a page set in columns, which accept() refuses whole.
+  if (prose.length !== 1 || c.columns.length < 3 || c.columns.filter((_, i) => isProseColumn(c, i)).length > 1) return c;
+  const drop = prose[0]!;
+  if (drop !== order[0] && drop !== order[order.length - 1]) return c;
+  const index = (i: number): number => (i > drop ? i - 1 : i);
+  const rows = c.rows
+    .map((r) => new Map([...r].filter(([i]) => i !== drop).map(([i, ls]) => [index(i), ls] as [number, Line[]])))
+    .filter((r) => r.size > 0);
+  const gone = new Set(c.rows.flatMap((r) => r.get(drop) ?? []));
+  return {
+    rows,
+    columns: c.columns.filter((_, i) => i !== drop),
+    lines: c.lines.filter((l) => !gone.has(l)),
+    multiRows: rows.filter((r) => r.size >= 2).length,
+  };
 }
 
 function toTable(c: Candidate): Table {
