@@ -118,8 +118,9 @@ const hostTokenCrossEntropy = tf.customGrad(((x: tf.Tensor, onehot: tf.Tensor, m
       sum += Math.exp(xs[row + j]! - max);
       picked += xs[row + j]! * oh[row + j]!;
     }
-    lse[i] = max + Math.log(sum);
-    value[i] = (max + Math.log(sum) - picked) * m[i]!;
+    const logSumExp = max + Math.log(sum);
+    lse[i] = logSumExp;
+    value[i] = (logSumExp - picked) * m[i]!;
   }
   save([x, onehot, mask, tf.tensor1d(lse)]);
   return {

@@ -192,15 +192,20 @@ const PROSE_LINE_CHARS = 40;
 const JUSTIFIED_LINE_CHARS = 30;
 const PROSE_JUSTIFIED_SHARE = 0.6;
 
+const columnLines = (c: Candidate, i: number): Line[] => c.rows.flatMap((r) => r.get(i) ?? []);
+const meanChars = (lines: Line[]): number => lines.reduce((a, l) => a + l.text.length, 0) / lines.length;
+
+/** Columns left to right (indices into c.columns). */
+const columnOrder = (c: Candidate): number[] => c.columns.map((col, i) => ({ i, x: col.x0 })).sort((a, b) => a.x - b.x).map((o) => o.i);
+
 function isProseColumn(c: Candidate, i: number): boolean {
-  const lines = c.rows.flatMap((r) => r.get(i) ?? []);
-  if (lines.length < 3) return false;
-  const chars = lines.reduce((a, l) => a + l.text.length, 0) / lines.length;
-  if (chars >= PROSE_LINE_CHARS) return true;
-  return chars >= JUSTIFIED_LINE_CHARS && isJustified(lines);
+  const lines = columnLines(c, i);
+  return lines.length >= 3 && (meanChars(lines) >= PROSE_LINE_CHARS || isJustifiedProse(lines));
 }
 
-function isJustified(lines: Line[]): boolean {
+/** Lines of JUSTIFIED_LINE_CHARS or more, most of them reaching the column's right edge. */
+function isJustifiedProse(lines: Line[]): boolean {
+  if (lines.length < 3 || meanChars(lines) < JUSTIFIED_LINE_CHARS) return false;
   const edge = Math.max(...lines.map((l) => right(l.box)));
   const height = lines.reduce((a, l) => a + l.box.h, 0) / lines.length;
   return lines.filter((l) => edge - right(l.box) <= JUSTIFIED_SLACK * height).length >= PROSE_JUSTIFIED_SHARE * lines.length;
@@ -212,20 +217,18 @@ function isJustified(lines: Line[]): boolean {
  * to the body (a table's own long cells wrap ragged). The rest is judged as a table on its own.
  */
 function withoutProseEdge(c: Candidate): Candidate {
-  const order = c.columns.map((col, i) => ({ i, x: col.x0 })).sort((a, b) => a.x - b.x).map((o) => o.i);
-  const prose = order.filter((i) => {
-    const lines = c.rows.flatMap((r) => r.get(i) ?? []);
-    return lines.length >= 3 && lines.reduce((a, l) => a + l.text.length, 0) / lines.length >= JUSTIFIED_LINE_CHARS && isJustified(lines);
-  });
+  if (c.columns.length < 3) return c;
+  const order = columnOrder(c);
+  const prose = order.filter((i) => isJustifiedProse(columnLines(c, i)));
   // Two prose columns are a page set in columns, which accept() refuses whole.
-  if (prose.length !== 1 || c.columns.length < 3 || c.columns.filter((_, i) => isProseColumn(c, i)).length > 1) return c;
+  if (prose.length !== 1 || c.columns.filter((_, i) => isProseColumn(c, i)).length > 1) return c;
   const drop = prose[0]!;
   if (drop !== order[0] && drop !== order[order.length - 1]) return c;
   const index = (i: number): number => (i > drop ? i - 1 : i);
   const rows = c.rows
     .map((r) => new Map([...r].filter(([i]) => i !== drop).map(([i, ls]) => [index(i), ls] as [number, Line[]])))
     .filter((r) => r.size > 0);
-  const gone = new Set(c.rows.flatMap((r) => r.get(drop) ?? []));
+  const gone = new Set(columnLines(c, drop));
   return {
     rows,
     columns: c.columns.filter((_, i) => i !== drop),
@@ -235,7 +238,7 @@ function withoutProseEdge(c: Candidate): Candidate {
 }
 
 function toTable(c: Candidate): Table {
-  const order = c.columns.map((col, i) => ({ i, x: col.x0 })).sort((a, b) => a.x - b.x).map((o) => o.i);
+  const order = columnOrder(c);
   const rows = c.rows.map((r) => order.map((i) => joinLines((r.get(i) ?? []).sort((a, b) => a.box.y - b.box.y).map((l) => l.text))));
   const box = c.lines.map((l) => l.box).reduce((a, b) => union(a, b));
   return { box, rows };
