@@ -51,6 +51,24 @@ describe('page structure before lines', () => {
     expect(lines.map((l) => l.text)).toEqual(['3.5 California Broad Necked Beetle', 'Image of a slug. Image taken', 'by [Jason](https://www.inaturalist.org/photos/80439924), [CC BY-NC']);
   });
 
+  it('reads two justified lines whose stretched spaces lie over one another as lines, not as two columns', () => {
+    // ubco-ecology-guide p. 17: long URLs stretch a caption's spaces to 2.7 and 3.4 em (the second after a full stop).
+    const lines = buildLines([
+      run('most image taken by [lesfreck](https://www.inaturalist.org/photos/61694401),', 106.9, 615.9, 10, { w: 343.7 }),
+      run('[CC BY-NC', 106.9, 627.9, 10, { w: 76.3 }),
+      run('4.0](https://creativecommons.org/licenses/by-nc/4.0/),', 209.8, 627.9, 10, { w: 240.8 }),
+      run('via iNaturalist.', 106.9, 639.8, 10, { w: 75.9 }),
+      run('Middle image taken by [Alexander Baran-', 217.2, 639.8, 10, { w: 233.4 }),
+      run('sky](https://www.inaturalist.org/photos/70860715), CC BY-NC 4.0, via', 106.9, 651.8, 10, { w: 343.7 }),
+    ]);
+    expect(lines.map((l) => l.text)).toEqual([
+      'most image taken by [lesfreck](https://www.inaturalist.org/photos/61694401),',
+      '[CC BY-NC 4.0](https://creativecommons.org/licenses/by-nc/4.0/),',
+      'via iNaturalist. Middle image taken by [Alexander Baran-',
+      'sky](https://www.inaturalist.org/photos/70860715), CC BY-NC 4.0, via',
+    ]);
+  });
+
   it('does not take the first body line under a running head for furniture', () => {
     const words = ['heart', 'lung', 'liver', 'kidney', 'brain', 'spleen', 'bone', 'skin'];
     const pages: Array<{ page: number; height: number; lines: Line[] }> = [];

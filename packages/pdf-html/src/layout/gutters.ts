@@ -114,14 +114,17 @@ export class PageGutters {
       }
     }
     let ok = enders.size >= 2 && starters.size >= 2;
+    // The most common left edge right of the gap, within ALIGN_PT.
+    const xs = [...starters.values()].sort((a, b) => a - b);
+    let best = 0;
+    for (let i = 0, j = 0; i < xs.length; i++) {
+      while (xs[i]! - xs[j]! > ALIGN_PT) j++;
+      best = Math.max(best, i - j + 1);
+    }
+    // Two justified lines can stretch their spaces over one another by chance ("[CC   BY-NC   4.0]" over
+    // "via iNaturalist.   Middle image"): a gutter seen on only two lines needs a column edge right of it.
+    if (ok && !narrow && Math.min(enders.size, starters.size) < 3) ok = best >= 2;
     if (ok && narrow) {
-      // The most common left edge right of the gap, within ALIGN_PT.
-      const xs = [...starters.values()].sort((a, b) => a - b);
-      let best = 0;
-      for (let i = 0, j = 0; i < xs.length; i++) {
-        while (xs[i]! - xs[j]! > ALIGN_PT) j++;
-        best = Math.max(best, i - j + 1);
-      }
       // A column of list labels ("a.", "b.", "c.") left of aligned item text is no gutter.
       const columns = [...enders].filter((b) => left - leftmost.get(b)! >= MIN_COLUMN_EM * em).length;
       ok = columns >= 3 && best >= 3;

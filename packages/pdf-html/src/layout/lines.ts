@@ -11,6 +11,8 @@ const MIN_SPLIT_EM = 0.2;
 const JUSTIFIED_GAP_EM = 1.5;
 /** A gap wider than this many ems always splits, even after a section or list number. */
 const WIDE_GAP_EM = 3;
+/** A justified line's space after a full stop or comma stretches up to this many ems (a long URL on the next line). */
+const SENTENCE_GAP_EM = 5;
 /** A gap wider than this many ems gets a space when neither side has one. */
 const SPACE_GAP_EM = 0.15;
 /** A run-in heading is set off from its paragraph's first words by at least this many ems (LaTeX's \paragraph: a quad). */
@@ -183,7 +185,9 @@ function stitch(pieces: TextRun[][], gutters: PageGutters): TextRun[][] {
       const top = Math.min(last.box.y, first.box.y);
       const bot = Math.max(bottom(last.box), bottom(first.box));
       const size = em(last, first);
-      const stretched = justified && gap <= WIDE_GAP_EM * size && Math.abs(last.font.size - first.font.size) <= 0.12 * size;
+      // TeX stretches the space after a sentence's end three times as far as a word space.
+      const widest = /[.,;:!?]$/.test(last.text) ? SENTENCE_GAP_EM : WIDE_GAP_EM;
+      const stretched = justified && gap <= widest * size && Math.abs(last.font.size - first.font.size) <= 0.12 * size;
       // A subscript stacked under a superscript ("p∗" over "2") starts left of where the superscript ends.
       const body = Math.max(...current.map((r) => r.font.size), ...piece.map((r) => r.font.size));
       const stacked = Math.max(last.font.size, first.font.size) <= MAX_CALL_SIZE * body && gap > -0.6 * body;
