@@ -7,7 +7,31 @@ import {
   writeFileAtomic, writeFileIfChanged,
   encodePlain, encodeWithSpecials, decode, BOS_ID, EOS_ID, IMAGE_ID, ENDOFCHUNK_ID, PAD_ID,
   recordStage, readBookStatus, safeJoin, unitInterval, letterSpacedTokens, strayCharShare,
+  wordCount, garbledReason,
 } from './index.js';
+
+describe('Chinese and Japanese text', () => {
+  // OCR of broken-encoding-textbook.pdf (chi_sim): tesseract spaces some characters apart, and joined lines run long.
+  const spaced = '第 一 题. 设 六, 2, za 是 单位 复数. 证 明 存 在 单位 复数 > 使得: 存 在 一 个白格至少 与 两个黑 格相邻';
+  const tight = '第三题. 给定正整数 m,n, 考虑在 m×n 白棋盘上先将一些格染成黑色. 在之后的每一时刻, 若存在一个白格至少与两个黑格相邻, 则可将它也染成黑色. 求最初至少要染多少个黑色格才能在某一时刻染黑整个棋盘?';
+
+  it('counts each character as a word, and what stands between them as one word each', () => {
+    expect(wordCount('数学新星问题征解')).toBe(8);
+    expect(wordCount('第十五期(2016.06) 主持')).toBe(4 + 1 + 2);
+    expect(wordCount('ひらがなとカタカナ')).toBe(9);
+    // Korean spaces its words.
+    expect(wordCount('한국어 문장입니다')).toBe(2);
+  });
+
+  it('takes neither lone characters for stray glyphs nor long runs for words run together', () => {
+    const config = parseCorpusConfig({});
+    expect(strayCharShare(spaced)).toBeLessThan(0.1);
+    expect(garbledReason(spaced, config)).toBeNull();
+    expect(garbledReason(tight, config)).toBeNull();
+    // A broken Latin layer is still caught.
+    expect(garbledReason('the d x of q r is t b w k the z and p v of y h in l g', config)).toBe('garbled-stray-chars');
+  });
+});
 
 describe('letter-spaced text', () => {
   it('a title set letter-spaced is words, not lone glyphs; variables, initials and glyph soup are not letter-spaced', () => {

@@ -13,6 +13,14 @@ const DIGIT_RE = /\p{N}/u;
  */
 const PROSE_PUNCTUATION = /[.,;:!?'"()[\]\-\u2010-\u2015\u2018\u2019\u201c\u201d/]/u;
 
+/**
+ * Scripts written without spaces between words (Chinese, Japanese kana): a
+ * character is the unit a word is elsewhere. Korean spaces its words, so
+ * Hangul is not among them.
+ */
+export const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const UNSPACED_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu;
+
 /** Whitespace-separated tokens that hold at least one letter or digit. */
 export function words(text: string): string[] {
   return text.split(/\s+/u).filter((w) => WORD_RE.test(w));
@@ -20,7 +28,16 @@ export function words(text: string): string[] {
 
 export function wordCount(text: string): number {
   let n = 0;
-  for (const w of text.split(/\s+/u)) if (WORD_RE.test(w)) n++;
+  for (const w of text.split(/\s+/u)) {
+    if (!WORD_RE.test(w)) continue;
+    if (!UNSPACED_SCRIPT.test(w)) {
+      n++;
+      continue;
+    }
+    // Each Chinese or Japanese character a word, and what is left between them ("2016", "BC") one each.
+    for (const part of w.split(UNSPACED_RUN)) if (WORD_RE.test(part)) n++;
+    for (const run of w.match(UNSPACED_RUN) ?? []) n += [...run].length;
+  }
   return n;
 }
 
@@ -93,7 +110,8 @@ export function overlongLetters(text: string, maxLength: number): { overlong: nu
   let overlong = 0, letters = 0;
   for (const w of text.split(/\s+/u)) {
     if (!w || LONG_BY_NATURE.test(w)) continue;
-    for (const run of w.split(/[^\p{L}\p{M}]+/u)) {
+    // Chinese and Japanese run their words together by nature: only spaced scripts can have overlong words.
+    for (const run of w.split(/(?:[^\p{L}\p{M}]|[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])+/u)) {
       letters += run.length;
       if (run.length > maxLength) overlong += run.length;
     }
@@ -157,7 +175,8 @@ export function strayCharShare(text: string): number {
     if (/^\p{Lu}[.,;]{1,2}$/u.test(w)) return;
     if (/^\(\p{L}\)[.,;:]?$/u.test(w)) return;
     const core = w.replace(/^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu, '');
-    if ([...core].length !== 1 || /^[aAI\p{N}]$/u.test(core)) return;
+    // A lone Chinese character is a word (OCR spaces them apart), not a stray glyph.
+    if ([...core].length !== 1 || /^[aAI\p{N}]$/u.test(core) || UNSPACED_SCRIPT.test(core)) return;
     if (OPERATOR.test(tokens[i + 1] ?? '') || OPERATOR.test(tokens[i - 1] ?? '')) return;
     strays.push(i);
   });

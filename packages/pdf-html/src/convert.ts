@@ -15,7 +15,8 @@ import { buildLines, meanConfidence } from './layout/lines.js';
 import { taggedLayout } from './layout/tagged.js';
 import { normalizeText } from './layout/text.js';
 import type { Box, PageLayout, PlacedImage, TextRun } from './layout/types.js';
-import { OcrSetupError } from './ocr/languages.js';
+import { hasLanguageData, OcrSetupError } from './ocr/languages.js';
+import { fontScript } from './ocr/font-script.js';
 import { OcrQueue, type OcrDone } from './ocr/ocr-queue.js';
 import { classifyPage, type GarbledPageSettings, type PageKind } from './ocr/page-kind.js';
 import { ocrRuns } from './ocr/runs.js';
@@ -268,17 +269,36 @@ async function layoutPage(page: PDFPageProxy, n: number, content: PageContent, c
   if (kind === 'text') return layout;
   ctx.counts.add('pages.ocr');
   ctx.counts.add(`pages.ocr.${kind}`);
+  const languages = pageLanguages(n, content, opts.ocr.languages, ctx, opts.details);
   const image = await ctx.deadline.race(renderPage(page, OCR_DPI / 72), `rendering page ${n} for OCR`);
   await opts.ocr.submit(
     n,
     image,
-    (done) => applyOcr(done, kind, layout, ctx, { languages: opts.ocr.languages, details: opts.details }),
+    (done) => applyOcr(done, kind, layout, ctx, { details: opts.details }),
     (p, err) => {
       ctx.counts.add('pages.ocr.failed');
       opts.details.push(`page ${p}: OCR failed (${err.message}); ${kind === 'scanned' ? 'the page has no text' : 'its own text layer is kept'}`);
     },
+    languages,
   );
   return layout;
+}
+
+/**
+ * The languages a page is OCR'd in: the book's, unless its fonts say it was
+ * set in a CJK script none of them reads (a garbled layer in SimSun is
+ * Chinese); then that script's, when its model is installed, and otherwise
+ * the book's, with a line naming the package to install.
+ */
+function pageLanguages(n: number, content: PageContent, book: string[], ctx: ExtractContext, details: string[]): string[] {
+  const script = fontScript(content.fonts);
+  if (!script || book.includes(script.language)) return book;
+  if (!hasLanguageData(script.language)) {
+    details.push(`page ${n}: set in ${script.font} (${script.name}), read in ${book.join('+')}: install @tesseract.js-data/${script.language} for its text`);
+    return book;
+  }
+  ctx.counts.add(`pages.ocr.script.${script.language}`);
+  return [script.language];
 }
 
 /**
@@ -287,14 +307,14 @@ async function layoutPage(page: PDFPageProxy, n: number, content: PageContent, c
  * not text becomes figures cropped from the page image, with their captions
  * left to the layout and their labels kept in the picture.
  */
-async function applyOcr(done: OcrDone, kind: PageKind, layout: PageLayout, ctx: ExtractContext, opts: { languages: string[]; details: string[] }): Promise<void> {
+async function applyOcr(done: OcrDone, kind: PageKind, layout: PageLayout, ctx: ExtractContext, opts: { details: string[] }): Promise<void> {
   const { image, grey } = done;
   const runs = ocrRuns(done.result.lines, { scale: image.scale, x: 0, y: 0 });
   const confidence = meanConfidence(runs);
   if (confidence !== undefined && confidence < OCR_UNREADABLE) {
     // Not text: its ink would not be told from figures either. A garbled page keeps its own text layer,
     // which the garbled filter drops, rather than OCR noise that reads as words.
-    const langs = opts.languages.join('+');
+    const langs = done.languages.join('+');
     ctx.counts.add('pages.ocr.unreadable');
     opts.details.push(
       `page ${done.page}: OCR (${langs}) read it with a mean word confidence of ${confidence.toFixed(2)}, too low to use (its script is likely not ${langs}): ` +

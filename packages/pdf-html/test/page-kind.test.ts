@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseCorpusConfig } from '@mtb/core';
 import { buildLines } from '../src/layout/lines.js';
 import { normalizeText } from '../src/layout/text.js';
+import { fontScript } from '../src/ocr/font-script.js';
 import { classifyPage, imageCover, type OcrMode } from '../src/ocr/page-kind.js';
 import { openPdf } from '../src/pdfjs/document.js';
 import { readPage } from '../src/pdfjs/page.js';
@@ -76,7 +77,9 @@ async function realKinds(file: string, pages: number[]): Promise<string[]> {
     for (const n of pages) {
       const page = await doc.getPage(n);
       const c = await readPage(page, normalizeText);
-      out.push(classifyPage({ width: c.width, height: c.height, lines: buildLines(c.runs), imageBoxes: c.draws.map((d) => d.box) }, 'auto', config));
+      const kind = classifyPage({ width: c.width, height: c.height, lines: buildLines(c.runs), imageBoxes: c.draws.map((d) => d.box) }, 'auto', config);
+      const script = fontScript(c.fonts);
+      out.push(script ? `${kind} ${script.language}` : kind);
       page.cleanup();
     }
     return out;
@@ -85,6 +88,20 @@ async function realKinds(file: string, pages: number[]): Promise<string[]> {
   }
 }
 
+describe('fontScript', () => {
+  it('tells a CJK script from its faces when they set a quarter of the page, and nothing from Latin faces', () => {
+    expect(fontScript({ SimSun: 300, KaiTi: 20, CMMI12: 140, CMR12: 60 })).toEqual({ language: 'chi_sim', name: 'Simplified Chinese', font: 'SimSun' });
+    expect(fontScript({ 'MS-Mincho': 500, 'Times-Roman': 100 })?.language).toBe('jpn');
+    expect(fontScript({ 'Malgun Gothic': 400 })?.language).toBe('kor');
+    expect(fontScript({ PMingLiU: 400 })?.language).toBe('chi_tra');
+    expect(fontScript({ 'SimSun,Bold': 400 })?.language).toBe('chi_sim');
+    // A few symbols borrowed from a CJK face do not make the page Chinese.
+    expect(fontScript({ 'Times-Roman': 1000, SimSun: 20 })).toBeUndefined();
+    expect(fontScript({ 'Times-Roman': 1000, Helvetica: 300 })).toBeUndefined();
+    expect(fontScript({})).toBeUndefined();
+  });
+});
+
 describe('classifyPage on real pages', () => {
   it('a generated textbook: its contents page (dot leaders) and body pages are text', async () => {
     expect(await realKinds(resolve('datasets/sample/pdf/cardiology-essentials.pdf'), [3, 5, 9])).toEqual(['text', 'text', 'text']);
@@ -92,7 +109,8 @@ describe('classifyPage on real pages', () => {
 
   const corpus = resolve(process.cwd(), '../shared/corpus');
   (existsSync(corpus) ? it : it.skip)('corpus pages: a broken text layer is garbled, a photo page and a plot of glyph markers are text', async () => {
-    expect(await realKinds(join(corpus, 'pdf/broken-encoding-textbook.pdf'), [1])).toEqual(['garbled']);
+    // Set in SimSun and KaiTi: OCR reads it as Chinese.
+    expect(await realKinds(join(corpus, 'pdf/broken-encoding-textbook.pdf'), [1])).toEqual(['garbled chi_sim']);
     expect(await realKinds(join(corpus, 'pdf/tam-review.pdf'), [2])).toEqual(['garbled']);
     expect(await realKinds(join(corpus, 'layout/pdf/bb511-ion-transport.pdf'), [10])).toEqual(['text']);
     expect(await realKinds(join(corpus, 'layout/pdf/wtfgenes-preprint.pdf'), [5])).toEqual(['text']);

@@ -1,3 +1,5 @@
+import { buildLines } from '../src/layout/lines.js';
+import { run } from './fixtures.js';
 import { joinLines, normalizeText, Vocabulary } from '../src/layout/text.js';
 
 describe('normalizeText', () => {
@@ -7,6 +9,15 @@ describe('normalizeText', () => {
 });
 
 describe('joinLines', () => {
+  it('joins Chinese lines, and Chinese characters OCR set apart, with no space', () => {
+    expect(joinLines(['存在一个白格至少与两个黑格相邻, 则可将它也染成黑色. 求最初', '至少要染多少'])).toBe('存在一个白格至少与两个黑格相邻, 则可将它也染成黑色. 求最初至少要染多少');
+    expect(joinLines(['证明了。', '因此 this holds'])).toBe('证明了。因此 this holds');
+    expect(joinLines(['ends in English', '中文'])).toBe('ends in English 中文');
+    expect(buildLines([run('第', 72, 100, 12, { w: 12 }), run('十', 86, 100, 12, { w: 12 }), run('五期(2016.06)', 100, 100, 12, { w: 70 }), run('主持', 180, 100, 12, { w: 24 })]).map((l) => l.text)).toEqual([
+      '第十五期(2016.06) 主持',
+    ]);
+  });
+
   it('rejoins a word broken at a line end', () => {
     expect(joinLines(['the haemato-', 'poietic system'])).toBe('the haematopoietic system');
   });

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, config, sharedPdf, type Built } from './build-book.js';
+import { parseCorpusConfig } from '@mtb/core';
+import { build, config, refilter, sharedPdf, type Built } from './build-book.js';
 
 /**
  * Real PDFs whose text layer is sound throughout. tam-review.pdf and
@@ -23,12 +24,21 @@ describeShared('real PDFs from ../shared/corpus', () => {
   }, 120_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('broken-encoding-textbook.pdf loses its whole garbage text layer as garbled, and keeps its figure', () => {
+  it('broken-encoding-textbook.pdf: its garbage layer, set in SimSun, is replaced by Chinese OCR, which no filter takes for garbage; an English corpus drops it as another language', async () => {
     const { nodes, drops } = built.get('broken-encoding-textbook.pdf')!;
     const text = nodes.filter((n) => n.kind === 'text');
     expect(text.length).toBeGreaterThan(10);
-    expect(text.filter((n) => !drops.get(n.seq)?.startsWith('garbled')).map((n) => n.text)).toEqual([]);
+    const han = (t: string): number => t.match(/\p{Script=Han}/gu)?.length ?? 0;
+    expect(text.reduce((n, b) => n + han(b.text), 0)).toBeGreaterThan(200);
+    expect(text.filter((n) => drops.get(n.seq)?.startsWith('garbled')).map((n) => n.text)).toEqual([]);
+    // The default corpus keeps English only.
+    const chinese = text.filter((n) => han(n.text) >= 8);
+    expect(chinese.length).toBeGreaterThan(8);
+    expect(chinese.filter((n) => drops.get(n.seq) !== 'language').map((n) => n.text)).toEqual([]);
     expect(nodes.filter((n) => n.kind === 'image' && !drops.has(n.seq)).length).toBeGreaterThan(0);
+    // A corpus that keeps Chinese keeps those blocks.
+    const again = await refilter(root, 'broken-encoding-textbook', parseCorpusConfig({ languages: ['cmn', 'eng'] }));
+    expect(chinese.filter((n) => again.has(n.seq)).map((n) => `${again.get(n.seq)}: ${n.text}`)).toEqual([]);
   });
 
   it.each(CLEAN)('%s: no body paragraph is dropped as garbled', (file) => {

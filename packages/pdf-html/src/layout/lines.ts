@@ -1,6 +1,7 @@
 import { isCaption } from './captions.js';
 import { PageGutters } from './gutters.js';
 import { isMarkerText, wrapMarker } from './marks.js';
+import { joinsTight } from './text.js';
 import { type Line, type TextRun, type FontStyle, bottom, overlap, right, union } from './types.js';
 
 /** A gap wider than this many ems between two runs on one baseline is a gutter or a table cell, not a word space, unless both sides are set alike. */
@@ -264,7 +265,7 @@ function makeLine(runs: TextRun[]): Line {
     if (prev) {
       const gap = run.box.x - right(prev.box);
       const em = Math.max(prev.font.size, run.font.size);
-      if (gap > SPACE_GAP_EM * em && !/\s$/.test(text) && !/^\s/.test(run.text)) text += ' ';
+      if (gap > SPACE_GAP_EM * em && !/\s$/.test(text) && !/^\s/.test(run.text) && !joinsTight(text, run.text)) text += ' ';
       box = union(box, run.box);
     }
     // A note call: small, raised, digits or symbols. Wrapped, so the book can take it out once it finds the note.

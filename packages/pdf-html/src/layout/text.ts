@@ -12,6 +12,16 @@ export function normalizeText(text: string): string {
 
 const WORD = /[\p{L}\p{N}]+(?:[-\u2010][\p{L}\p{N}]+)*/gu;
 
+const TIGHT_END = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f]$/u;
+const TIGHT_START = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f]/u;
+
+/**
+ * Chinese and Japanese set no space between words, nor at a line break: two
+ * such characters (or their punctuation, "。") join tight, however far apart
+ * their glyph boxes stand (OCR boxes hug the ink and leave gaps between characters).
+ */
+export const joinsTight = (before: string, after: string): boolean => TIGHT_END.test(before) && TIGHT_START.test(after);
+
 /**
  * How often each word form occurs in a book, hyphenated compounds included:
  * the book's own usage decides whether "well-\nknown" is "well-known".
@@ -83,7 +93,7 @@ export function joinLines(lines: string[], vocab?: Vocabulary): string {
       out += line;
       continue;
     }
-    out += ' ' + line;
+    out += joinsTight(tail, line) ? line : ' ' + line;
   }
   return out.replace(/\u00ad/g, '').replace(/\s+/g, ' ').trim();
 }

@@ -37,6 +37,16 @@ export function modelFile(lang: string): string {
   return file;
 }
 
+/** Is this language's model installed (so that OCR in it can start)? */
+export function hasLanguageData(lang: string): boolean {
+  try {
+    modelFile(lang);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The folder tesseract.js reads `<lang>.traineddata.gz` from, for all the
  * languages at once. One language: its package's model folder. Several: a

@@ -5,6 +5,8 @@ import { OcrSetupError } from './languages.js';
 
 export interface OcrDone {
   page: number;
+  /** The languages it was read in. */
+  languages: string[];
   image: PageImage;
   grey: Uint8Array;
   result: OcrPage;
@@ -17,7 +19,8 @@ export interface OcrDone {
  * worker wait, so page images in memory stay bounded.
  */
 export class OcrQueue {
-  private engine: OcrEngine | undefined;
+  /** One engine per language set: most books need one; a page in another script (told by its fonts) starts a second. */
+  private readonly engines = new Map<string, OcrEngine>();
   private readonly pending = new Set<Promise<void>>();
   private firstError: unknown;
   /** Pages recognised and the wall time their recognition took, summed over workers. */
@@ -27,22 +30,27 @@ export class OcrQueue {
   constructor(readonly languages: string[], private readonly workers: number) {}
 
   get workerCount(): number {
-    return this.engine?.maxWorkers ?? 0;
+    return Math.max(0, ...[...this.engines.values()].map((e) => e.maxWorkers));
   }
 
-  /** `onFailed` hears of a page the engine could not read; a setup error (no language data, no engine) stops the book instead. */
-  async submit(page: number, image: PageImage, onDone: (done: OcrDone) => Promise<void>, onFailed: (page: number, err: Error) => void): Promise<void> {
-    this.engine ??= new OcrEngine(this.languages, this.workers);
-    while (this.pending.size >= 2 * this.engine.maxWorkers) await Promise.race(this.pending);
+  /**
+   * `languages`: this page's, when not the book's (default: the book's).
+   * `onFailed` hears of a page the engine could not read; a setup error (no language data, no engine) stops the book instead.
+   */
+  async submit(page: number, image: PageImage, onDone: (done: OcrDone) => Promise<void>, onFailed: (page: number, err: Error) => void, languages = this.languages): Promise<void> {
+    const key = languages.join('+');
+    let engine = this.engines.get(key);
+    if (!engine) this.engines.set(key, (engine = new OcrEngine(languages, this.workers)));
+    while (this.pending.size >= 2 * engine.maxWorkers) await Promise.race(this.pending);
     if (this.firstError) throw this.firstError;
     const grey = toGrey(image);
-    const job = this.engine
+    const job = engine
       .recognize({ data: grey, width: image.width, height: image.height, dpi: image.scale * 72 })
       .then(
         async (result) => {
           this.pages++;
           this.ms += result.ms;
-          await onDone({ page, image, grey, result });
+          await onDone({ page, languages, image, grey, result });
         },
         (err: unknown) => {
           if (err instanceof OcrSetupError) throw err;
@@ -64,6 +72,6 @@ export class OcrQueue {
 
   async close(): Promise<void> {
     await Promise.allSettled(this.pending);
-    await this.engine?.close();
+    await Promise.all([...this.engines.values()].map((e) => e.close()));
   }
 }

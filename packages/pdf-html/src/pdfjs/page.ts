@@ -15,6 +15,21 @@ export interface PageContent {
   structure?: StructBlock[];
   /** Painted paths, for finding vector-drawn figures. */
   marks: PaintMark[];
+  /** Characters drawn in each font family (subset prefix dropped): what script a garbled text layer was set in. */
+  fonts: Record<string, number>;
+}
+
+/** Characters per font family ("QGUVOW+SimSun" counts as "SimSun"). */
+function fontChars(items: PdfTextItem[], font: (name: string) => FontFacts | undefined): Record<string, number> {
+  const chars: Record<string, number> = {};
+  for (const item of items) {
+    if (typeof item.str !== 'string') continue;
+    const n = item.str.replace(/\s/g, '').length;
+    if (!n) continue;
+    const family = (font(item.fontName)?.name ?? '').replace(/^[A-Z]{6}\+/, '');
+    if (family) chars[family] = (chars[family] ?? 0) + n;
+  }
+  return chars;
 }
 
 export interface ReadOptions {
@@ -73,7 +88,7 @@ export async function readPage(page: PDFPageProxy, normalize: (s: string) => str
     return { ...d, box: { x: b.x0, y: b.y0, w: b.x1 - b.x0, h: b.y1 - b.y0 } };
   });
   const marks = collectPaintMarks(opList.fnArray, opList.argsArray, OPS, vt);
-  return { width: viewport.width, height: viewport.height, runs, draws, marks, ...(structure?.length ? { structure } : {}) };
+  return { width: viewport.width, height: viewport.height, runs, draws, marks, fonts: fontChars(items, font), ...(structure?.length ? { structure } : {}) };
 }
 
 /**
