@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCorpusConfig } from '@mtb/core';
-import { buildLines, classifyPage, normalizeText, openPdf, pdfToHtml, readPage, scannedCopy } from '@mtb/pdf-html';
+import { buildLines, classifyPage, htmlScoredText, normalizeText, openPdf, pdfToHtml, readPage, scannedCopy } from '@mtb/pdf-html';
 import { LAYOUT_CORPUS, layoutScore, round3, scoreAgainst } from '../layout-score.js';
 import type { BenchCase } from '../types.js';
 
@@ -117,9 +118,52 @@ function autoCostCase(file: string, pages: number, reps: number): BenchCase {
   };
 }
 
+const BROKEN_ENCODING = join(LAYOUT_CORPUS, '..', 'pdf', 'broken-encoding-textbook.pdf');
+const han = (text: string): number => text.match(/\p{Script=Han}/gu)?.length ?? 0;
+
+/**
+ * broken-encoding-textbook.pdf: a Chinese page whose text layer decodes to
+ * Latin-1 garbage, converted with the defaults. Its fonts (SimSun) choose the
+ * OCR model; beside our Chinese characters, pdftotext's from the same page.
+ * (Scored against MinerU's own annotation of the page in the pdf-html README;
+ * that annotation is not ours to ship.)
+ */
+function brokenEncodingCase(): BenchCase {
+  let dir = '';
+  let last: Awaited<ReturnType<typeof pdfToHtml>> | undefined;
+  return {
+    name: 'ocr broken-encoding-textbook',
+    description: 'a Chinese page with a garbage text layer, default settings: OCR model chosen by its fonts; Chinese characters vs pdftotext',
+    work: { unit: 'pages', amount: 1 },
+    repetitions: 1,
+    warmup: false,
+    setup: async () => {
+      dir = mkdtempSync(join(tmpdir(), 'bench-ocr-cjk-'));
+    },
+    ours: async () => {
+      last = await pdfToHtml(BROKEN_ENCODING, join(dir, 'out'), { bookId: 'broken-encoding-textbook', config: parseCorpusConfig({}) });
+    },
+    extras: async () => {
+      const c = last!.status.counts;
+      const poppler = spawnSync('pdftotext', [BROKEN_ENCODING, '-'], { encoding: 'utf8' });
+      const confidences = [...last!.html.matchAll(/data-confidence="([\d.]+)"/g)].map((m) => Number(m[1]));
+      return {
+        'OCR language': Object.keys(c).find((k) => k.startsWith('pages.ocr.script.'))?.slice('pages.ocr.script.'.length) ?? 'book default (eng)',
+        'Chinese characters: ours': String(han(htmlScoredText(last!.html))),
+        'Chinese characters: pdftotext': poppler.error ? 'pdftotext not installed' : String(han(poppler.stdout)),
+        'block confidence range': confidences.length ? `${Math.min(...confidences).toFixed(2)}-${Math.max(...confidences).toFixed(2)}` : 'none',
+      };
+    },
+    teardown: async () => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
   if (!existsSync(LAYOUT_CORPUS)) return [];
   const list = (opts.quick ? DOCS.slice(0, 1) : DOCS).map(scannedCase);
+  if (existsSync(BROKEN_ENCODING)) list.push(brokenEncodingCase());
   for (const [file, pages] of [[join(LAYOUT_CORPUS, 'pdf', 'palm-lab-manual.pdf'), 32], [join(LAYOUT_CORPUS, 'pdf', 'primer-ecology-ch9.pdf'), 33]] as const) {
     list.push(autoCostCase(file, pages, opts.quick ? 3 : 7));
   }
