@@ -258,6 +258,32 @@ describe('page structure before lines', () => {
     expect(found.lines.map((l) => l.text)).toEqual(prose);
   });
 
+  it('keeps the columns a table head does not span, and joins cells wrapped over two lines at once into their row', () => {
+    // clinical-science-ace.pdf Table 1 (7.5 pt): the first head line spans only the three right columns
+    // ("Domain contribution" and "Substrate" stand on its second line), rows are 12 pt apart, and cells wrapped
+    // in several columns at once put their second lines 9.4 pt below.
+    const columns = [57.5, 158.3, 230.1, 303.7, 416.2];
+    const at = (cells: Array<string | undefined>, y: number): Line[] => cells.flatMap((c, j) => (c ? [line(c, columns[j]!, y, 7.5, { w: c.length * 3.6 })] : []));
+    const lines = [
+      ...at([undefined, undefined, 'Biological action', 'Biological action of product', 'Inhibitor(s) targeting the'], 101.7),
+      ...at(['Domain contribution', 'Substrate', 'of substrate', 'after ACE hydrolysis', 'indicated domain'], 111.2),
+      ...at(['Both domains', 'Bradykinin', 'Vasodilation', 'Inactive', 'Captopril, lisinopril,'], 124.1),
+      ...at(['C-domain specific', 'Angiotensin I', 'Inactive', 'Vasoconstriction,', 'RXPA380 [50],'], 136.0),
+      ...at([undefined, undefined, undefined, 'and fibrosis', 'and kAF [52]'], 145.4),
+      ...at(['N-domain specific', 'N-Acetyl-SDKP', 'Anti-fibrosis', 'Inactive', 'RXP407 [32]'], 157.4),
+      ...at(['Both domains', 'Bradykinin', 'Vasodilation', 'Inactive', 'Enalaprilat'], 169.4),
+    ];
+    expect(detectTables(lines, 9).tables.map((t) => t.rows)).toEqual([
+      [
+        ['Domain contribution', 'Substrate', 'Biological action of substrate', 'Biological action of product after ACE hydrolysis', 'Inhibitor(s) targeting the indicated domain'],
+        ['Both domains', 'Bradykinin', 'Vasodilation', 'Inactive', 'Captopril, lisinopril,'],
+        ['C-domain specific', 'Angiotensin I', 'Inactive', 'Vasoconstriction, and fibrosis', 'RXPA380 [50], and kAF [52]'],
+        ['N-domain specific', 'N-Acetyl-SDKP', 'Anti-fibrosis', 'Inactive', 'RXP407 [32]'],
+        ['Both domains', 'Bradykinin', 'Vasodilation', 'Inactive', 'Enalaprilat'],
+      ],
+    ]);
+  });
+
   it('reads a table whose first column counts 1, 2, 3 as a table, and a numbered list as a list', () => {
     const rows = [['Week', 'Up to Section', 'Tutorial sheet', 'Assessment'], ['1', '1.4', '1', ''], ['2', '1.6', '1', 'Quiz 1'], ['3', '2.2', '2', ''], ['4', '2.3.7', '2', 'Quiz 2']];
     const grid = rows.flatMap((r, i) => r.flatMap((c, j) => (c ? [line(c, [147, 185, 262, 341][j]!, 570 + i * 13.5, 10.9, { w: c.length * 5 })] : [])));

@@ -1,3 +1,4 @@
+import { isCaption } from './captions.js';
 import { listMarker } from './lists.js';
 import { joinLines } from './text.js';
 import { type Box, type Line, bottom, right, union } from './types.js';
@@ -54,7 +55,7 @@ export function detectTables(lines: Line[], em: number): { lines: Line[]; tables
   const close = (): void => {
     if (cand) cand = withoutProseEdge(cand);
     if (cand && accept(cand)) {
-      tables.push(toTable(cand));
+      tables.push(toTable(joinWrappedRows(cand)));
       for (const l of cand.lines) used.add(l);
     }
     cand = undefined;
@@ -65,9 +66,13 @@ export function detectTables(lines: Line[], em: number): { lines: Line[]; tables
     if (cand && gap > MAX_ROW_GAP_EM * em) close();
     if (cand) {
       // Text beside the table (the other column of the page, a caption) shares its baselines but not its columns.
+      // Short cells clear of the columns are the table's own when its first row spans fewer columns (a header
+      // over the right-hand columns only, "Domain contribution | Substrate" under it).
       const x0 = Math.min(...cand.columns.map((c) => c.x0)) - FOREIGN_EM * em;
       const x1 = Math.max(...cand.columns.map((c) => c.x1)) + FOREIGN_EM * em;
-      const cells = row.cells.filter((c) => right(c.box) > x0 && c.box.x < x1);
+      const inside = row.cells.filter((c) => right(c.box) > x0 && c.box.x < x1);
+      const header = cand.rows.length <= 1 && inside.length >= 2;
+      const cells = header ? row.cells.filter((c) => inside.includes(c) || isHeadCell(c, inside)) : inside;
       const slots = cells.length ? assign(cells, cand.columns) : undefined;
       if (slots && cells.length >= 2) {
         cand.rows.push(slots);
@@ -95,6 +100,18 @@ export function detectTables(lines: Line[], em: number): { lines: Line[]; tables
   }
   close();
   return { lines: lines.filter((l) => !used.has(l)), tables };
+}
+
+/**
+ * A cell clear of the first row's columns, on the second row, in the same type as that row's cells inside
+ * them: the table's own column under a header that spans only some columns. Running text beside a table
+ * (a line of prose length, or in the body's type), captions and pieces of equations are not.
+ */
+function isHeadCell(l: Line, inside: Line[]): boolean {
+  if (l.text.length >= PROSE_LINE_CHARS || isCaption(l.text)) return false;
+  // A head is words; a display equation's pieces beside its fraction bars are not.
+  if (!/\p{L}{3}/u.test(l.text) || l.text.includes('=')) return false;
+  return inside.every((c) => Math.abs(c.font.size - l.font.size) <= 0.05 * c.font.size);
 }
 
 function groupRows(lines: Line[], em: number): Row[] {
@@ -235,6 +252,35 @@ function withoutProseEdge(c: Candidate): Candidate {
     lines: c.lines.filter((l) => !gone.has(l)),
     multiRows: rows.filter((r) => r.size >= 2).length,
   };
+}
+
+/** A row this much closer to the row above than the table's usual row pitch is that row's wrapped second line. */
+const WRAP_PITCH_SHARE = 0.85;
+/** Pitches needed before the usual one means anything. */
+const MIN_PITCHES = 4;
+
+/**
+ * Cells wrapped over two lines in several columns at once ("Biological action" over "of substrate", a
+ * header; "Vasoconstriction, hypertrophy" over "and fibrosis" beside "... [51]," over "and ... [52]") come
+ * as rows of their own, set at the cells' line spacing, tighter than the spacing between rows: such a row
+ * joins the row above.
+ */
+function joinWrappedRows(c: Candidate): Candidate {
+  const span = (r: Map<number, Line[]>): { first: number; last: number } => {
+    const bases = [...r.values()].flat().map((l) => l.baseline);
+    return { first: Math.min(...bases), last: Math.max(...bases) };
+  };
+  const pitches = c.rows.slice(1).map((r, i) => span(r).first - span(c.rows[i]!).last);
+  if (pitches.length < MIN_PITCHES) return c;
+  const usual = [...pitches].sort((a, b) => a - b)[pitches.length >> 1]!;
+  const rows: Array<Map<number, Line[]>> = [new Map(c.rows[0]!)];
+  pitches.forEach((p, i) => {
+    const row = c.rows[i + 1]!;
+    if (p >= WRAP_PITCH_SHARE * usual) return void rows.push(new Map(row));
+    const above = rows[rows.length - 1]!;
+    for (const [col, ls] of row) above.set(col, [...(above.get(col) ?? []), ...ls]);
+  });
+  return { ...c, rows };
 }
 
 function toTable(c: Candidate): Table {
