@@ -15,9 +15,9 @@ import { buildLines, meanConfidence } from './layout/lines.js';
 import { taggedLayout } from './layout/tagged.js';
 import { normalizeText } from './layout/text.js';
 import type { Box, PageLayout, PlacedImage, TextRun } from './layout/types.js';
-import { hasLanguageData, OcrSetupError } from './ocr/languages.js';
+import { hasLanguageData, installedLanguages, OcrSetupError } from './ocr/languages.js';
 import { fontScript } from './ocr/font-script.js';
-import { OcrQueue, type OcrDone } from './ocr/ocr-queue.js';
+import { OCR_UNREADABLE, OcrQueue, type OcrDone } from './ocr/ocr-queue.js';
 import { classifyPage, type GarbledPageSettings, type PageKind } from './ocr/page-kind.js';
 import { ocrRuns } from './ocr/runs.js';
 import { findScanFigures } from './ocr/scan-figures.js';
@@ -52,7 +52,6 @@ export interface PdfToHtmlResult {
  * its language data lacks so (broken-encoding-textbook, Chinese, read as English: 0.38); a clean English
  * scan at 150 dpi scores 0.96 (docling-amt-handbook).
  */
-const OCR_UNREADABLE = 0.5;
 
 /** OCR resolution: tesseract reads body text best with an x-height of 20 px and more; 200 dpi gives that for 10-point type. */
 const OCR_DPI = 200;
@@ -113,7 +112,8 @@ export async function pdfToHtml(pdfPath: string, outDir: string, opts: PdfToHtml
   const pending: Pending[] = [];
   const inFlight = new Set<Promise<void>>();
   let facts: FileFacts | undefined;
-  const ocr = new OcrQueue(opts.languages?.length ? opts.languages : ['eng'], config.ocrWorkers);
+  // A page its book's languages read as no text is tried in the other installed ones (a scanned Chinese page).
+  const ocr = new OcrQueue(opts.languages?.length ? opts.languages : ['eng'], config.ocrWorkers, config.ocr === 'off' ? [] : installedLanguages());
   try {
     const bytes = new Uint8Array(readFileSync(pdfPath));
     facts = inspectPdfBytes(bytes);
@@ -314,14 +314,15 @@ async function applyOcr(done: OcrDone, kind: PageKind, layout: PageLayout, ctx: 
   if (confidence !== undefined && confidence < OCR_UNREADABLE) {
     // Not text: its ink would not be told from figures either. A garbled page keeps its own text layer,
     // which the garbled filter drops, rather than OCR noise that reads as words.
-    const langs = done.languages.join('+');
+    const langs = done.tried.join(', ');
     ctx.counts.add('pages.ocr.unreadable');
     opts.details.push(
-      `page ${done.page}: OCR (${langs}) read it with a mean word confidence of ${confidence.toFixed(2)}, too low to use (its script is likely not ${langs}): ` +
+      `page ${done.page}: OCR (${langs}) read it with a mean word confidence of ${confidence.toFixed(2)} at best, too low to use (its script is likely none of ${langs}): ` +
         `set the book's "language" in books.json and install its @tesseract.js-data package; ${kind === 'scanned' ? 'the page has no text' : 'its own text layer is kept'}`,
     );
     return;
   }
+  if (done.tried.length > 1) ctx.counts.add(`pages.ocr.fallback.${done.languages.join('+')}`);
   const known = layout.images.map((im) => im.box);
   const text = runs.filter((r) => !known.some((k) => centreIn(r.box, k)));
   const words = text.map((r) => ({ box: r.box, text: r.text, confidence: r.confidence ?? 1 }));

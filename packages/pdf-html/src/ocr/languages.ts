@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -35,6 +35,23 @@ export function modelFile(lang: string): string {
   const file = join(pkg, MODEL_FOLDER, `${lang}.traineddata.gz`);
   if (!existsSync(file)) throw new OcrSetupError(`OCR language data for "${lang}" is incomplete: ${file} is missing; reinstall @tesseract.js-data/${lang}`);
   return file;
+}
+
+/**
+ * The languages whose models are installed beside English's
+ * (`node_modules/@tesseract.js-data/*`), in name order: what a page no
+ * language of its book could read may be tried in.
+ */
+export function installedLanguages(): string[] {
+  let scope: string;
+  try {
+    scope = dirname(dirname(require.resolve('@tesseract.js-data/eng/package.json')));
+  } catch {
+    return [];
+  }
+  return readdirSync(scope)
+    .filter((lang) => /^[a-z]{3}(?:_[a-z]+)?$/.test(lang) && hasLanguageData(lang))
+    .sort();
 }
 
 /** Is this language's model installed (so that OCR in it can start)? */

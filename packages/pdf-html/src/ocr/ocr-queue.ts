@@ -5,8 +5,9 @@ import { OcrSetupError } from './languages.js';
 
 export interface OcrDone {
   page: number;
-  /** The languages it was read in. */
+  /** The languages of the reading kept, and every language set it was read in (one, unless its own read no text). */
   languages: string[];
+  tried: string[];
   image: PageImage;
   grey: Uint8Array;
   result: OcrPage;
@@ -18,6 +19,24 @@ export interface OcrDone {
  * order; what it writes must not depend on that order). At most two pages per
  * worker wait, so page images in memory stay bounded.
  */
+/** Under this mean word confidence a page's OCR is not text: a script its language data lacks (Chinese read as English: 0.38). */
+export const OCR_UNREADABLE = 0.5;
+/** Other installed languages a page no language of its own could read is tried in, at most. */
+const MAX_FALLBACKS = 3;
+
+/** Character-weighted mean word confidence; undefined for a page with no words. */
+export function pageConfidence(result: OcrPage): number | undefined {
+  let sum = 0;
+  let chars = 0;
+  for (const line of result.lines) {
+    for (const w of line.words) {
+      sum += w.confidence * w.text.length;
+      chars += w.text.length;
+    }
+  }
+  return chars ? sum / chars : undefined;
+}
+
 export class OcrQueue {
   /** One engine per language set: most books need one; a page in another script (told by its fonts) starts a second. */
   private readonly engines = new Map<string, OcrEngine>();
@@ -27,7 +46,40 @@ export class OcrQueue {
   pages = 0;
   ms = 0;
 
-  constructor(readonly languages: string[], private readonly workers: number) {}
+  /**
+   * `fallbacks`: installed languages to try, in order, on a page its own languages read under
+   * OCR_UNREADABLE (a scanned Chinese page in a book taken for English); the most confident reading is kept.
+   */
+  constructor(readonly languages: string[], private readonly workers: number, private readonly fallbacks: string[] = []) {}
+
+  private engine(languages: string[]): OcrEngine {
+    const key = languages.join('+');
+    let engine = this.engines.get(key);
+    if (!engine) this.engines.set(key, (engine = new OcrEngine(languages, this.workers)));
+    return engine;
+  }
+
+  /** One page in `languages`, then, if that is no text, in each fallback not yet tried: the most confident reading. */
+  private async read(img: Parameters<OcrEngine['recognize']>[0], languages: string[]): Promise<{ languages: string[]; tried: string[]; result: OcrPage }> {
+    let best = { languages, result: await this.engine(languages).recognize(img) };
+    const tried = [languages.join('+')];
+    let bestConfidence = pageConfidence(best.result) ?? 1;
+    this.pages++;
+    this.ms += best.result.ms;
+    const others = this.fallbacks.filter((l) => !languages.includes(l)).slice(0, MAX_FALLBACKS);
+    for (const lang of others) {
+      if (bestConfidence >= OCR_UNREADABLE) break;
+      const result = await this.engine([lang]).recognize(img);
+      this.ms += result.ms;
+      tried.push(lang);
+      const confidence = pageConfidence(result) ?? 0;
+      if (confidence > bestConfidence) {
+        best = { languages: [lang], result };
+        bestConfidence = confidence;
+      }
+    }
+    return { ...best, tried };
+  }
 
   get workerCount(): number {
     return Math.max(0, ...[...this.engines.values()].map((e) => e.maxWorkers));
@@ -38,19 +90,14 @@ export class OcrQueue {
    * `onFailed` hears of a page the engine could not read; a setup error (no language data, no engine) stops the book instead.
    */
   async submit(page: number, image: PageImage, onDone: (done: OcrDone) => Promise<void>, onFailed: (page: number, err: Error) => void, languages = this.languages): Promise<void> {
-    const key = languages.join('+');
-    let engine = this.engines.get(key);
-    if (!engine) this.engines.set(key, (engine = new OcrEngine(languages, this.workers)));
+    const engine = this.engine(languages);
     while (this.pending.size >= 2 * engine.maxWorkers) await Promise.race(this.pending);
     if (this.firstError) throw this.firstError;
     const grey = toGrey(image);
-    const job = engine
-      .recognize({ data: grey, width: image.width, height: image.height, dpi: image.scale * 72 })
+    const job = this.read({ data: grey, width: image.width, height: image.height, dpi: image.scale * 72 }, languages)
       .then(
-        async (result) => {
-          this.pages++;
-          this.ms += result.ms;
-          await onDone({ page, languages, image, grey, result });
+        async (read) => {
+          await onDone({ page, languages: read.languages, tried: read.tried, image, grey, result: read.result });
         },
         (err: unknown) => {
           if (err instanceof OcrSetupError) throw err;

@@ -133,7 +133,7 @@ function brokenEncodingCase(): BenchCase {
   let last: Awaited<ReturnType<typeof pdfToHtml>> | undefined;
   return {
     name: 'ocr broken-encoding-textbook',
-    description: 'a Chinese page with a garbage text layer, default settings: OCR model chosen by its fonts; Chinese characters vs pdftotext',
+    description: 'a Chinese page with a garbage text layer, default settings: OCR model chosen by its fonts; Chinese characters vs pdftotext; its scanned copy',
     work: { unit: 'pages', amount: 1 },
     repetitions: 1,
     warmup: false,
@@ -147,11 +147,18 @@ function brokenEncodingCase(): BenchCase {
       const c = last!.status.counts;
       const poppler = spawnSync('pdftotext', [BROKEN_ENCODING, '-'], { encoding: 'utf8' });
       const confidences = [...last!.html.matchAll(/data-confidence="([\d.]+)"/g)].map((m) => Number(m[1]));
+      // Its scanned copy has no fonts to tell the script: read as English it is no text, and the other installed models are tried.
+      const scanned = join(dir, 'scanned.pdf');
+      writeFileSync(scanned, await scannedCopy(new Uint8Array(readFileSync(BROKEN_ENCODING)), BROKEN_ENCODING, { dpi: 150 }));
+      const scan = await pdfToHtml(scanned, join(dir, 'scanned'), { bookId: 'broken-encoding-scanned', config: parseCorpusConfig({}) });
+      const sc = scan.status.counts;
       return {
         'OCR language': Object.keys(c).find((k) => k.startsWith('pages.ocr.script.'))?.slice('pages.ocr.script.'.length) ?? 'book default (eng)',
         'Chinese characters: ours': String(han(htmlScoredText(last!.html))),
         'Chinese characters: pdftotext': poppler.error ? 'pdftotext not installed' : String(han(poppler.stdout)),
         'block confidence range': confidences.length ? `${Math.min(...confidences).toFixed(2)}-${Math.max(...confidences).toFixed(2)}` : 'none',
+        'scanned copy: OCR language': Object.keys(sc).find((k) => k.startsWith('pages.ocr.fallback.'))?.slice('pages.ocr.fallback.'.length) ?? 'book default (eng)',
+        'scanned copy: Chinese characters': String(han(htmlScoredText(scan.html))),
       };
     },
     teardown: async () => {
