@@ -22,6 +22,22 @@ describe('headings', () => {
     expect(scale.sizes).toEqual([24, 14, 12]);
   });
 
+  it("takes LaTeX's \\large in an 11 pt book (12 on 10.95) for a heading, but no equation set large", () => {
+    // cdl-lab-manual.pdf: body 10 pt, its subsection heads ("Computers", "Travel policy") 10.9 pt.
+    const on = (b: StyledText, page: number): StyledText => ({ ...b, page });
+    const book = [body, body, on(t('Computers', 10.9), 31), on(t('Travel policy', 10.9), 32), t('Lab members and alumni', 20.7), t('Lab policy', 20.7)];
+    const s = headingScale(book);
+    expect(s.sizes).toEqual([20.5, 11]);
+    expect(headingLevel(book[2]!, s)).toBe(2);
+    expect(headingLevel(t('∑n Let cp = Tj count the number of activated terms', 10.9), s)).toBeUndefined();
+    // A size that little larger, only on one page (a title page's author and keyword lines), is no heading size.
+    const article = [body, body, on(t('Mohammad Chuttur Indiana University, USA', 10.9), 1), on(t('Keywords: Technology Acceptance, TAM.', 10.9), 1), on(t('Introduction', 14), 2), on(t('Conclusions', 14), 9)];
+    const a = headingScale(article);
+    expect(a.sizes).toEqual([14]);
+    expect(headingLevel(article[2]!, a)).toBeUndefined();
+    expect(headingLevel(article[4]!, a)).toBe(1);
+  });
+
   it('takes short bold text at body size for the lowest heading and leaves body text alone', () => {
     expect(headingLevel(blocks[5]!, scale)).toBe(3);
     expect(headingLevel(body, scale)).toBeUndefined();

@@ -85,8 +85,8 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
   const flows = pages.map((p, i) => pageFlow(p, roles[i]!, vocab));
   mergeAcrossPages(flows, vocab);
 
-  const styled = (f: TextFlow): StyledText => ({ text: plainText(f.text), font: f.block.font, lineCount: f.block.lines.length });
-  const scale = headingScale(flows.flatMap((pf) => pf.flow.filter((f): f is TextFlow => f.kind === 'text' && !f.role).map(styled)));
+  const styled = (f: TextFlow, page?: number): StyledText => ({ text: plainText(f.text), font: f.block.font, lineCount: f.block.lines.length, page });
+  const scale = headingScale(flows.flatMap((pf) => pf.flow.filter((f): f is TextFlow => f.kind === 'text' && !f.role).map((f) => styled(f, pf.page))));
 
   return flows.map((pf) => {
     const resolved = placeNotes(pf);

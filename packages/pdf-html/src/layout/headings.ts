@@ -4,6 +4,8 @@ export interface StyledText {
   text: string;
   font: FontStyle;
   lineCount: number;
+  /** The page it stands on: a size barely above the body's is a heading size only if it recurs across pages. */
+  page?: number;
 }
 
 export interface HeadingScale {
@@ -11,17 +13,22 @@ export interface HeadingScale {
   bodyBold: boolean;
   /** Heading sizes used more than once, largest first; index + 1 is the heading level (capped at 3). */
   sizes: number[];
+  /** Sizes under this are headings only if ranked (used on several pages). */
+  marginal: number;
 }
 
-/** Text this much larger than the body text is a heading candidate. */
-const SIZE_RATIO = 1.12;
+/** Text this much larger than the body text is a heading candidate: LaTeX's \large in an 11 pt book is 12 on 10.95 (1.096). */
+const SIZE_RATIO = 1.08;
+/** Below this ratio a size is a heading size only when short blocks use it on several pages (not a title page's author line). */
+const CLEAR_RATIO = 1.12;
 const MAX_HEADING_LINES = 3;
 const MAX_HEADING_CHARS = 160;
 
 const round = (size: number): number => Math.round(size * 2) / 2;
 
 function looksLikeHeading(b: StyledText): boolean {
-  return b.lineCount <= MAX_HEADING_LINES && b.text.length <= MAX_HEADING_CHARS && /\p{L}.*\p{L}/su.test(b.text);
+  // An equation set larger than the text ("∑n Let cp = Tj ...") is no heading.
+  return b.lineCount <= MAX_HEADING_LINES && b.text.length <= MAX_HEADING_CHARS && /\p{L}.*\p{L}/su.test(b.text) && !b.text.includes('=');
 }
 
 /**
@@ -47,18 +54,22 @@ export function headingScale(blocks: StyledText[]): HeadingScale {
   const [sizeStr, boldStr] = bodyKey.split('|');
   const bodySize = Number(sizeStr);
   const uses = new Map<number, number>();
+  const pages = new Map<number, Set<number | undefined>>();
   for (const b of blocks) {
-    if (looksLikeHeading(b) && b.font.size >= bodySize * SIZE_RATIO) uses.set(round(b.font.size), (uses.get(round(b.font.size)) ?? 0) + 1);
+    if (!looksLikeHeading(b) || b.font.size < bodySize * SIZE_RATIO) continue;
+    const size = round(b.font.size);
+    uses.set(size, (uses.get(size) ?? 0) + 1);
+    pages.set(size, (pages.get(size) ?? new Set()).add(b.page));
   }
   // A size used once (the title on the title page, a display line) does not take a rank of its own.
-  const sizes = [...uses.entries()].filter(([, n]) => n >= 2 || uses.size === 1).map(([size]) => size);
-  return { bodySize, bodyBold: boldStr === 'true', sizes: sizes.sort((a, b) => b - a) };
+  const sizes = [...uses.entries()].filter(([size, n]) => (n >= 2 || uses.size === 1) && (size >= bodySize * CLEAR_RATIO || pages.get(size)!.size >= 2)).map(([size]) => size);
+  return { bodySize, bodyBold: boldStr === 'true', sizes: sizes.sort((a, b) => b - a), marginal: bodySize * CLEAR_RATIO };
 }
 
 /** 1..3 for a heading, undefined for body text. Bold text at body size is the lowest level. */
 export function headingLevel(b: StyledText, scale: HeadingScale): 1 | 2 | 3 | undefined {
   if (!looksLikeHeading(b)) return undefined;
-  if (b.font.size >= scale.bodySize * SIZE_RATIO) {
+  if (b.font.size >= scale.bodySize * SIZE_RATIO && (b.font.size >= scale.marginal || scale.sizes.includes(round(b.font.size)))) {
     const size = round(b.font.size);
     const rank = scale.sizes.indexOf(size);
     // An unranked (single-use) size sits at the level of the ranked sizes above it.
