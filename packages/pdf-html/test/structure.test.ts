@@ -284,6 +284,21 @@ describe('page structure before lines', () => {
     ]);
   });
 
+  it('reads a grid of check marks as a table, and still no sparse grid of formula letters', () => {
+    // docling-redp5110.pdf Table 2-2: an "X" where a user action needs the column's authority.
+    const actions = ['SET CURRENT DEGREE (SQL statement)', 'CHGQRYA command targeting a different job', 'STRDBMON targeting a job of the current user', 'Visual Explain within Run SQL scripts', 'ANALYZE PLAN CACHE procedure'];
+    const marked = [[0, 2], [0, 2], [0, 2, 3, 4], [0, 2, 3], [0, 2]];
+    const xs = [429, 452, 480, 505.3, 530.8];
+    const grid = actions.flatMap((a, i) => [line(a, 70.8, 498.6 + i * 19, 9, { w: a.length * 4.2 }), ...marked[i]!.map((c) => line('X', xs[c]!, 498.6 + i * 19, 9, { w: 6 }))]);
+    const tables = detectTables(grid, 9).tables;
+    expect(tables).toHaveLength(1);
+    expect(tables[0]!.rows[2]).toEqual(['STRDBMON targeting a job of the current user', 'X', 'X', 'X', 'X']);
+    // A formula's stacked letters are many different ones.
+    const letters = [['a', 'b', 'c'], ['x', 'y', 'z'], ['p', 'q', 'r'], ['m', 'n', 'k']];
+    const math = letters.flatMap((r, i) => r.map((t, j) => line(t, 200 + j * 40, 300 + i * 14, 10, { w: 5 })));
+    expect(detectTables(math, 10).tables).toHaveLength(0);
+  });
+
   it('reads a table whose first column counts 1, 2, 3 as a table, and a numbered list as a list', () => {
     const rows = [['Week', 'Up to Section', 'Tutorial sheet', 'Assessment'], ['1', '1.4', '1', ''], ['2', '1.6', '1', 'Quiz 1'], ['3', '2.2', '2', ''], ['4', '2.3.7', '2', 'Quiz 2']];
     const grid = rows.flatMap((r, i) => r.flatMap((c, j) => (c ? [line(c, [147, 185, 262, 341][j]!, 570 + i * 13.5, 10.9, { w: c.length * 5 })] : [])));

@@ -72,7 +72,8 @@ export function detectTables(lines: Line[], em: number): { lines: Line[]; tables
       const x1 = Math.max(...cand.columns.map((c) => c.x1)) + FOREIGN_EM * em;
       const inside = row.cells.filter((c) => right(c.box) > x0 && c.box.x < x1);
       const header = cand.rows.length <= 1 && inside.length >= 2;
-      const cells = header ? row.cells.filter((c) => inside.includes(c) || isHeadCell(c, inside)) : inside;
+      // A lone mark in the type of the row opens a column too (the first row to tick the last columns).
+      const cells = row.cells.filter((c) => inside.includes(c) || (inside.length > 0 && sameType(c, inside) && ((header && isHeadCell(c)) || isLoneMark(c))));
       const slots = cells.length ? assign(cells, cand.columns) : undefined;
       if (slots && cells.length >= 2) {
         cand.rows.push(slots);
@@ -107,12 +108,14 @@ export function detectTables(lines: Line[], em: number): { lines: Line[]; tables
  * them: the table's own column under a header that spans only some columns. Running text beside a table
  * (a line of prose length, or in the body's type), captions and pieces of equations are not.
  */
-function isHeadCell(l: Line, inside: Line[]): boolean {
+function isHeadCell(l: Line): boolean {
   if (l.text.length >= PROSE_LINE_CHARS || isCaption(l.text)) return false;
   // A head is words; a display equation's pieces beside its fraction bars are not.
-  if (!/\p{L}{3}/u.test(l.text) || l.text.includes('=')) return false;
-  return inside.every((c) => Math.abs(c.font.size - l.font.size) <= 0.05 * c.font.size);
+  return /\p{L}{3}/u.test(l.text) && !l.text.includes('=');
 }
+
+const sameType = (l: Line, inside: Line[]): boolean => inside.every((c) => Math.abs(c.font.size - l.font.size) <= 0.05 * c.font.size);
+const isLoneMark = (l: Line): boolean => /^\p{Lu}$/u.test(l.text.trim()) || CHECK_GLYPH.test(l.text.trim());
 
 function groupRows(lines: Line[], em: number): Row[] {
   const sorted = [...lines].sort((a, b) => a.baseline - b.baseline);
@@ -157,6 +160,21 @@ function assign(cells: Line[], columns: Column[]): Map<number, Line[]> | undefin
   return out;
 }
 
+/** Check-mark glyphs: a cell holding one of these alone marks its row. */
+const CHECK_GLYPH = /^[✓✔✗✘●○■□•×+–-]$/u;
+
+/**
+ * The cells that are check marks: one or two lone letters ("X"; "Y" and "N") or check glyphs, each used
+ * four times or more, a quarter of the cells at least. A formula's lone letters are many different ones.
+ */
+function checkMarks(filled: string[]): Set<string> {
+  const lone = filled.filter((t) => /^\p{L}$/u.test(t) || CHECK_GLYPH.test(t));
+  const counts = new Map<string, number>();
+  for (const t of lone) counts.set(t, (counts.get(t) ?? 0) + 1);
+  if (counts.size === 0 || counts.size > 2 || [...counts.values()].some((k) => k < 4) || lone.length < 0.25 * filled.length) return new Set();
+  return new Set(counts.keys());
+}
+
 /** Rows after a column of markers averaging more characters than this read as list items, not table cells. */
 const LIST_ITEM_CHARS = 40;
 
@@ -167,8 +185,10 @@ function accept(c: Candidate): boolean {
   if (c.multiRows < 3) return false;
   const cells = c.rows.map((r) => c.columns.map((_, i) => (r.get(i) ?? []).map((l) => l.text).join(' ').trim()));
   const filled = cells.flat().filter((t) => t.length > 0);
-  // Display math set as stacked pieces (fractions, limits, matrices): sparse grids of one-letter cells.
-  if (filled.length < 0.6 * cells.length * n) return false;
+  const marks = checkMarks(filled);
+  // Display math set as stacked pieces (fractions, limits, matrices): sparse grids of one-letter cells. A grid
+  // of check marks ("X" where a row has the column's property) is sparse by nature.
+  if (filled.length < 0.6 * cells.length * n && marks.size === 0) return false;
   if (filled.reduce((a, t) => a + t.length, 0) / filled.length < 3) return false;
   // A table of contents: dot leaders to the page numbers; the contents filter wants it as lines.
   if (cells.filter((r) => r.some((t) => /(?:\.\s?){5,}/.test(t))).length >= cells.length / 2) return false;
@@ -178,7 +198,7 @@ function accept(c: Candidate): boolean {
   const restLength = cells.reduce((a, r) => a + r.slice(1).join(' ').trim().length, 0) / cells.length;
   if (markers && (n === 2 || restLength > LIST_ITEM_CHARS)) return false;
   // Display math (operators and lone letters as cells) and plot axes (runs of tick values) are not tables.
-  if (filled.filter((t) => MATH_CELL.test(t) || TICKS.test(t)).length >= 0.25 * filled.length) return false;
+  if (filled.filter((t) => !marks.has(t) && (MATH_CELL.test(t) || TICKS.test(t))).length >= 0.25 * filled.length) return false;
   // Equations: "=" in most rows, or equation numbers down the last column.
   if (cells.filter((r) => r.some((t) => t.includes('='))).length >= 0.4 * cells.length) return false;
   if (cells.filter((r) => /^\(\d+(?:\.\d+)*\)$/.test(r[n - 1]!)).length >= 0.5 * cells.length) return false;
