@@ -55,12 +55,20 @@ export function createBookView(bookId: string, nodes: readonly NodeRow[], pixelS
   };
 }
 
+/** A table cell of one glyph: a check mark ("X", "✓"), a lone digit or sign. */
+const MARK_CELL = /^\S$/u;
+
 /**
  * A node's text as the text measures read it: a table row's cell separators
- * are layout, not symbols of a broken text layer.
+ * are layout, not symbols of a broken text layer, and its one-glyph cells
+ * (check marks) are no stray glyphs of one.
  */
 export function measuredText(node: NodeRow): string {
-  return node.role === 'table' ? node.text.split(TABLE_CELL_SEPARATOR).join(' ') : node.text;
+  if (node.role !== 'table') return node.text;
+  return node.text
+    .split(TABLE_CELL_SEPARATOR)
+    .filter((cell) => !MARK_CELL.test(cell.trim()))
+    .join(' ');
 }
 
 /** Content text of a page, blocks joined by newlines. */

@@ -15,6 +15,17 @@ export interface IndexProfile {
   locatorDensity: number;
   /** Share of consecutive entry starts (the word after a locator) in alphabetical order. */
   alphabetical: number;
+  /** Blocks of running text: many words, almost no locators among them (an index has none). */
+  proseBlocks: number;
+}
+
+/** A block of running text has at least this many words, under this share of them locators. */
+const PROSE_MIN_WORDS = 20;
+const PROSE_MAX_LOCATOR_SHARE = 0.1;
+
+function isProse(text: string): boolean {
+  const tokens = text.split(/\s+/).filter((t) => /[\p{L}\p{N}]/u.test(t));
+  return tokens.length >= PROSE_MIN_WORDS && tokens.filter((t) => LOCATOR.test(t)).length < PROSE_MAX_LOCATOR_SHARE * tokens.length;
 }
 
 export function indexProfile(page: PageView): IndexProfile {
@@ -38,6 +49,7 @@ export function indexProfile(page: PageView): IndexProfile {
     locators,
     locatorDensity: tokens.length ? locators / tokens.length : 0,
     alphabetical: starts.length > 1 ? ordered / (starts.length - 1) : 0,
+    proseBlocks: page.content.filter((n) => isProse(n.text)).length,
   };
 }
 
@@ -52,7 +64,7 @@ const MIN_LOCATORS = 10;
  * Index pages: an "Index" title (or the page after an index page) over a dense
  * list of page locators, or a titled back-zone page of nothing but entry-sized
  * blocks; without a title, only in the back zone and only when the entries run
- * in alphabetical order.
+ * in alphabetical order, and never a page with running text on it.
  */
 export function findIndexPages(ctx: FilterContext): Set<number> {
   const pages = ctx.book.pages;
@@ -62,9 +74,10 @@ export function findIndexPages(ctx: FilterContext): Set<number> {
   for (const page of pages) {
     const p = indexProfile(page);
     const back = inBackZone(page.index, pages.length, matterZonePages);
-    const continued: boolean = (p.titled || previousWasIndex) && p.locators >= 3 && p.locatorDensity >= indexMinLocatorDensity;
+    const continued: boolean = (p.titled || (previousWasIndex && p.proseBlocks === 0)) && p.locators >= 3 && p.locatorDensity >= indexMinLocatorDensity;
     const entriesOnly = p.titled && back && p.onlyShortBlocks;
-    const untitled = back && p.locators >= MIN_LOCATORS &&
+    // A plot's tick values read as text look like locators; the paragraphs around it are no index.
+    const untitled = back && p.proseBlocks === 0 && p.locators >= MIN_LOCATORS &&
       p.locatorDensity >= indexUntitledLocatorDensity && p.alphabetical >= MIN_ALPHABETICAL;
     const isIndex: boolean = continued || entriesOnly || untitled;
     if (isIndex) found.add(page.page);

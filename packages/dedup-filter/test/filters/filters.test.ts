@@ -96,6 +96,15 @@ describe('structure filters', () => {
     const middle = new BookBuilder();
     for (let i = 0; i < 40; i++) (i === 15 ? middle.text(entries).nextPage() : middle.bodyPage(PROSE.slice(0, 2)));
     expect([...reasons(middle).values()].filter((v) => v === 'index-page')).toEqual([]);
+    // primer-ecology-ch9.pdf p. 26: a scatter plot's point labels and ticks read as text ("222 22 222 111"),
+    // between two paragraphs of the chapter: numbers enough, in no order that matters, and running text.
+    const plot = new BookBuilder();
+    for (let i = 0; i < 12; i++) plot.bodyPage(PROSE.slice(0, 2));
+    for (const t of ['2 2 22 2', '222 2', '222 22 222 111 222 11 1 222', '1 11 1 11 222 11 1 222 2', '11111 222 1 111 121121', '11 1 11 11111 1111 222 2 1 1 11 1 111 1 11111 1111 11', '22222222222 222 22 22 2 222', '−10', '−5 0']) plot.text(t);
+    plot.text('5 env', 'heading').text(PROSE[3]!).text('d <- 0.1').text('Covariance between competition and environment', 'heading').text(PROSE[4]!);
+    for (const t of ['12', '10', '8', 'Es', '6', '4', '2', '0']) plot.text(t);
+    plot.nextPage();
+    expect([...reasons(plot).values()].filter((v) => v === 'index-page')).toEqual([]);
   });
 
   it('drop a run of citations outside a references section, but keep prose that cites', () => {
@@ -174,6 +183,18 @@ describe('text quality filters', () => {
     }
     const r = reasons(b);
     expect(b.nodes.filter((n) => n.text === row).map((n) => [n.role, r.get(n.seq)])).toEqual([['table', undefined], ['body', 'garbled-symbols']]);
+  });
+
+  it('never read the check marks of a table row as stray glyphs of a broken text layer', () => {
+    // docling-redp5110.pdf Table 2-2.
+    const rows = ['Visual Explain within Run SQL scripts | X | X | X | X', 'DUMP PLAN CACHE procedure | X | X |  | ', 'ANALYZE PLAN CACHE procedure | X | X |  | '];
+    const b = new BookBuilder();
+    for (let p = 0; p < 12; p++) {
+      if (p === 5) for (const row of rows) b.text(row, 'table');
+      b.bodyPage(PROSE.slice(0, 2));
+    }
+    const r = reasons(b);
+    expect(b.nodes.filter((n) => n.role === 'table').map((n) => r.get(n.seq))).toEqual([undefined, undefined, undefined]);
   });
 
   it('drop foreign pages, keep English ones whole; short blocks take their page language', () => {
