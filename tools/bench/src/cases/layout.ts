@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCorpusConfig } from '@mtb/core';
-import { htmlBlocks, orderScores, pdfToHtml } from '@mtb/pdf-html';
+import { runFilterStage } from '@mtb/dedup-filter';
+import { readNodes, runTokensStage } from '@mtb/image-tokens';
+import { htmlBlocks, orderScores, pdfToHtml, runPdfHtml } from '@mtb/pdf-html';
 import type { BenchCase } from '../types.js';
 import { bareParse } from './pdf-html.js';
 
@@ -17,7 +19,8 @@ import { bareParse } from './pdf-html.js';
  * better pdftotext figure + 0.03, capped at 0.97). Speed as whole processes:
  * a fresh process running the stage over all ten documents against a fresh
  * process running the bare pdf.js parse of the same files (target <= 1.3x,
- * wall and CPU), with the stage's peak RSS.
+ * wall and CPU), with the stage's peak RSS. Beside book.html's figures, the
+ * same scores for the text the filter stage keeps (what trains).
  */
 const LAYOUT = resolve(process.cwd(), '../shared/corpus/layout');
 
@@ -61,6 +64,21 @@ function runChild(mode: 'stage' | 'bare', pdfs: string[]): Promise<ChildRun> {
   });
 }
 
+/**
+ * The text that goes on to training: the book's text nodes (tokens stage) the
+ * filter stage keeps, in order. The truth leaves out contents pages and
+ * bibliographies, which the filters drop; the filters must not drop body text.
+ */
+async function keptText(bookDir: string, config: ReturnType<typeof parseCorpusConfig>): Promise<string> {
+  await runTokensStage(bookDir, { config, quiet: true });
+  await runFilterStage(bookDir, { config });
+  const drops = new Set((JSON.parse(readFileSync(join(bookDir, 'drops.json'), 'utf8')) as { drops: Array<{ seq: number }> }).drops.map((d) => d.seq));
+  return readNodes(join(bookDir, 'nodes.arrow'))
+    .filter((n) => n.kind === 'text' && !drops.has(n.seq))
+    .map((n) => n.text)
+    .join('\n');
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -92,13 +110,18 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
         const dir = mkdtempSync(join(tmpdir(), 'bench-layout-'));
         const out: Record<string, number | string> = {};
         const f1s: number[] = [];
+        const keptF1s: number[] = [];
         let met = 0;
         try {
           for (const name of names) {
-            const { html, status } = await pdfToHtml(join(LAYOUT, 'pdf', `${name}.pdf`), join(dir, name), { bookId: name, config });
-            if (status.state !== 'ok') throw new Error(`${name}: ${status.error?.message}`);
+            const bookDir = join(dir, 'build', name);
+            const { status } = await runPdfHtml(join(LAYOUT, 'pdf', `${name}.pdf`), bookDir, { bookId: name, config });
+            if (status.state !== 'ok') throw new Error(`${name}: ${Object.values(status.stages).map((st) => st.error?.message).join(' ')}`);
+            const html = readFileSync(join(bookDir, 'book.html'), 'utf8');
             const truth = readFileSync(join(LAYOUT, 'truth', `${name}.txt`), 'utf8');
             const s = orderScores(truth, html);
+            const k = orderScores(truth, await keptText(bookDir, config));
+            keptF1s.push(k.gram8.f1);
             // Blocks (paragraphs, items, rows, headings, captions, notes) beside the truth's, one per line.
             const blocks = htmlBlocks(html).filter((b) => !['header', 'footer', 'page-number'].includes(b.role ?? '')).length;
             const truthBlocks = truth.split('\n').filter((l) => l.trim()).length;
@@ -108,7 +131,8 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
             f1s.push(s.gram8.f1);
             out[name] =
               `8-gram F1 ${s.gram8.f1.toFixed(3)} (pdftotext ${p ? `${p.plain.toFixed(3)} / -raw ${p.raw.toFixed(3)}` : '?'}; target ${target?.toFixed(3) ?? '?'})` +
-              `, word recall ${s.words.recall.toFixed(3)} (target 0.98), blocks ${blocks} (truth ${truthBlocks})`;
+              `, word recall ${s.words.recall.toFixed(3)} (target 0.98), blocks ${blocks} (truth ${truthBlocks})` +
+              `; text kept by the filter stage: 8-gram F1 ${k.gram8.f1.toFixed(3)}, word recall ${k.words.recall.toFixed(3)}`;
           }
         } finally {
           rmSync(dir, { recursive: true, force: true });
@@ -116,6 +140,7 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
         const popMean = names.reduce((a, n) => a + Math.max(poppler.get(n)?.plain ?? 0, poppler.get(n)?.raw ?? 0), 0) / names.length;
         out['mean 8-gram F1'] = `${(f1s.reduce((a, b) => a + b, 0) / f1s.length).toFixed(3)} (pdftotext best-of-two ${popMean.toFixed(3)}; target 0.85)`;
         out['documents at target'] = `${met} of ${names.length}`;
+        out['mean 8-gram F1 of the text the filter stage keeps'] = (keptF1s.reduce((a, b) => a + b, 0) / keptF1s.length).toFixed(3);
         out['wall ratio stage/bare (median)'] = Number((median(stage.map((r) => r.wallMs)) / median(bare.map((r) => r.wallMs))).toFixed(2));
         out['cpu ratio stage/bare (median)'] = Number((median(stage.map((r) => r.cpuMs)) / median(bare.map((r) => r.cpuMs))).toFixed(2));
         out['peak RSS MB stage / bare'] = `${Math.round(Math.max(...stage.map((r) => r.peakRssMb)))} / ${Math.round(Math.max(...bare.map((r) => r.peakRssMb)))}`;
