@@ -75,16 +75,18 @@ export class Grid {
     const grown = dilate(wide, cols, rows, 1, cols, g);
     const label = new Int32Array(cells.length).fill(-1);
     const boxes: Array<{ x0: number; y0: number; x1: number; y1: number; any: boolean }> = [];
-    const stack: number[] = [];
+    // A typed stack and neighbours checked in place: an array of neighbours per cell cost more than the fill.
+    const stack = new Int32Array(cells.length);
     for (let start = 0; start < cells.length; start++) {
       if (!grown[start] || label[start]! >= 0) continue;
       const id = boxes.length;
       const b = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity, any: false };
       boxes.push(b);
       label[start] = id;
-      stack.push(start);
-      while (stack.length) {
-        const i = stack.pop()!;
+      let top = 0;
+      stack[top++] = start;
+      while (top) {
+        const i = stack[--top]!;
         const x = i % cols;
         const y = (i - x) / cols;
         if (cells[i]) {
@@ -94,12 +96,22 @@ export class Grid {
           if (x > b.x1) b.x1 = x;
           if (y > b.y1) b.y1 = y;
         }
-        const next = [x > 0 ? i - 1 : -1, x < cols - 1 ? i + 1 : -1, y > 0 ? i - cols : -1, y < rows - 1 ? i + cols : -1];
-        for (const j of next) {
-          if (j >= 0 && grown[j] && label[j]! < 0) {
-            label[j] = id;
-            stack.push(j);
-          }
+        // Each cell is labelled when pushed, so it is pushed once: the stack never outgrows the grid.
+        if (x > 0 && grown[i - 1] && label[i - 1]! < 0) {
+          label[i - 1] = id;
+          stack[top++] = i - 1;
+        }
+        if (x < cols - 1 && grown[i + 1] && label[i + 1]! < 0) {
+          label[i + 1] = id;
+          stack[top++] = i + 1;
+        }
+        if (y > 0 && grown[i - cols] && label[i - cols]! < 0) {
+          label[i - cols] = id;
+          stack[top++] = i - cols;
+        }
+        if (y < rows - 1 && grown[i + cols] && label[i + cols]! < 0) {
+          label[i + cols] = id;
+          stack[top++] = i + cols;
         }
       }
     }
