@@ -156,6 +156,17 @@ export function letterSpacedTokens(tokens: string[]): Set<number> {
   return out;
 }
 
+/** Two ASCII letters or digits: neither is punctuation or a symbol, so both stay in the token's core. */
+function twoAsciiAlnums(w: string): boolean {
+  let n = 0;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    const lower = c | 32;
+    if ((c >= 48 && c <= 57) || (lower >= 97 && lower <= 122)) if (++n === 2) return true;
+  }
+  return false;
+}
+
 /** Tokens that make a lone letter a formula variable ("a = 73.1", "x < 2"). */
 const OPERATOR = /^[=<>\u2264\u2265\u00d7\u00b1+\u2212\u2013\-/*^~\u2248\u2260]$/u;
 
@@ -170,6 +181,11 @@ export function strayCharShare(text: string): number {
   const strays: number[] = [];
   let counted = 0;
   tokens.forEach((w, i) => {
+    // Most tokens are words: their core holds two letters at least, so they are no lone glyph (and need no regex).
+    if (twoAsciiAlnums(w)) {
+      counted++;
+      return;
+    }
     if (!WORD_RE.test(w)) return;
     counted++;
     if (/^\p{Lu}[.,;]{1,2}$/u.test(w)) return;

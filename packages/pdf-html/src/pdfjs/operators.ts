@@ -175,23 +175,24 @@ export function collectImageDraws(fnArray: ArrayLike<number>, argsArray: ArrayLi
   const draws: ImageDraw[] = [];
   walkOperators(fnArray, argsArray, ops, (fn, args, state) => {
     const ctm = state.ctm;
-    const inSoftMask = (): boolean => state.inSoftMask;
+    // A value, not a closure: this runs for every operator, and tsx names each closure made (defineProperty) as it is made.
+    const inSoftMask = state.inSoftMask;
     const before = draws.length;
     switch (fn) {
       case ops.paintImageXObject:
-        draws.push({ source: { type: 'object', id: String(args[0]) }, mask: false, width: Number(args[1]), height: Number(args[2]), matrix: ctm, inSoftMask: inSoftMask() });
+        draws.push({ source: { type: 'object', id: String(args[0]) }, mask: false, width: Number(args[1]), height: Number(args[2]), matrix: ctm, inSoftMask });
         break;
       case ops.paintImageXObjectRepeat: {
         const [id, sx, sy] = args as [string, number, number];
         const pos = positions(args[3]);
         for (let k = 0; k + 1 < pos.length; k += 2) {
-          draws.push({ source: { type: 'object', id: String(id) }, mask: false, width: 0, height: 0, matrix: multiply(ctm, [sx, 0, 0, sy, pos[k]!, pos[k + 1]!]), inSoftMask: inSoftMask() });
+          draws.push({ source: { type: 'object', id: String(id) }, mask: false, width: 0, height: 0, matrix: multiply(ctm, [sx, 0, 0, sy, pos[k]!, pos[k + 1]!]), inSoftMask });
         }
         break;
       }
       case ops.paintInlineImageXObject: {
         const img = args[0] as PdfImageData;
-        draws.push({ source: { type: 'inline', image: img }, mask: false, width: img.width, height: img.height, matrix: ctm, inSoftMask: inSoftMask() });
+        draws.push({ source: { type: 'inline', image: img }, mask: false, width: img.width, height: img.height, matrix: ctm, inSoftMask });
         break;
       }
       case ops.paintInlineImageXObjectGroup: {
@@ -205,14 +206,14 @@ export function collectImageDraws(fnArray: ArrayLike<number>, argsArray: ArrayLi
             height: e.h,
             matrix: multiply(ctm, e.transform),
             crop: { x: e.x, y: e.y, w: e.w, h: e.h },
-            inSoftMask: inSoftMask(),
+            inSoftMask,
           });
         }
         break;
       }
       case ops.paintImageMaskXObject: {
         const img = args[0] as PdfImageData;
-        draws.push({ source: maskSource(img), mask: true, width: img.width, height: img.height, matrix: ctm, inSoftMask: inSoftMask() });
+        draws.push({ source: maskSource(img), mask: true, width: img.width, height: img.height, matrix: ctm, inSoftMask });
         break;
       }
       case ops.paintImageMaskXObjectRepeat: {
@@ -220,20 +221,20 @@ export function collectImageDraws(fnArray: ArrayLike<number>, argsArray: ArrayLi
         const [sx, kx, ky, sy] = args.slice(1, 5) as number[];
         const pos = positions(args[5]);
         for (let k = 0; k + 1 < pos.length; k += 2) {
-          draws.push({ source: maskSource(img), mask: true, width: img.width, height: img.height, matrix: multiply(ctm, [sx!, kx!, ky!, sy!, pos[k]!, pos[k + 1]!]), inSoftMask: inSoftMask() });
+          draws.push({ source: maskSource(img), mask: true, width: img.width, height: img.height, matrix: multiply(ctm, [sx!, kx!, ky!, sy!, pos[k]!, pos[k + 1]!]), inSoftMask });
         }
         break;
       }
       case ops.paintImageMaskXObjectGroup: {
         const images = (args[0] ?? []) as Array<PdfImageData & { transform: number[] }>;
         for (const img of images) {
-          draws.push({ source: maskSource(img), mask: true, width: img.width, height: img.height, matrix: multiply(ctm, img.transform), inSoftMask: inSoftMask() });
+          draws.push({ source: maskSource(img), mask: true, width: img.width, height: img.height, matrix: multiply(ctm, img.transform), inSoftMask });
         }
         break;
       }
       case ops.paintSolidColorImageMask:
         // pdf.js' rewrite of a 1x1 stencil mask: a drawn dot, still one image to account for.
-        draws.push({ source: { type: 'inline', image: { width: 1, height: 1, data: new Uint8Array([0]) } }, mask: true, width: 1, height: 1, matrix: ctm, inSoftMask: inSoftMask() });
+        draws.push({ source: { type: 'inline', image: { width: 1, height: 1, data: new Uint8Array([0]) } }, mask: true, width: 1, height: 1, matrix: ctm, inSoftMask });
         break;
       default:
         break;
