@@ -47,12 +47,6 @@ export interface PdfToHtmlResult {
   ocr?: { pages: number; ms: number; workers: number };
 }
 
-/**
- * Under this mean word confidence an OCR'd page is not read but guessed: tesseract scores a page in a script
- * its language data lacks so (broken-encoding-textbook, Chinese, read as English: 0.38); a clean English
- * scan at 150 dpi scores 0.96 (docling-amt-handbook).
- */
-
 /** OCR resolution: tesseract reads body text best with an x-height of 20 px and more; 200 dpi gives that for 10-point type. */
 const OCR_DPI = 200;
 /** Vector figures are drawn at this resolution (pixels per point: 2 = 144 dpi), then re-encoded like every image. */
