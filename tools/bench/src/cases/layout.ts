@@ -48,8 +48,12 @@ interface ChildRun {
   pages: number;
 }
 
-/** One fresh process over all the documents: `stage` (pdfToHtml, layout included) or `bare` (the pdf.js parse alone). */
-function runChild(mode: 'stage' | 'bare', pdfs: string[]): Promise<ChildRun> {
+/**
+ * One fresh process over all the documents: `stage` (pdfToHtml, layout included), `stage-no-ocr` (the same
+ * with `ocr: "off"`: layout without the OCR of image-only pages, which the bare parse has no counterpart of)
+ * or `bare` (the pdf.js parse alone).
+ */
+function runChild(mode: 'stage' | 'stage-no-ocr' | 'bare', pdfs: string[]): Promise<ChildRun> {
   return new Promise((resolveRun, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--layout-child', mode, ...pdfs], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -89,6 +93,7 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
   const names = readdirSync(join(LAYOUT, 'pdf')).filter((f) => f.endsWith('.pdf')).map((f) => f.slice(0, -4)).sort();
   const pdfs = names.map((n) => join(LAYOUT, 'pdf', `${n}.pdf`));
   const stage: ChildRun[] = [];
+  const noOcr: ChildRun[] = [];
   const bare: ChildRun[] = [];
   const work = { unit: 'pages', amount: 0 };
   return [
@@ -143,6 +148,11 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
         out['mean 8-gram F1 of the text the filter stage keeps'] = (keptF1s.reduce((a, b) => a + b, 0) / keptF1s.length).toFixed(3);
         out['wall ratio stage/bare (median)'] = Number((median(stage.map((r) => r.wallMs)) / median(bare.map((r) => r.wallMs))).toFixed(2));
         out['cpu ratio stage/bare (median)'] = Number((median(stage.map((r) => r.cpuMs)) / median(bare.map((r) => r.cpuMs))).toFixed(2));
+        // As many runs with OCR off, timed here, outside the harness' own pair.
+        for (let i = 0; i < stage.length; i++) noOcr.push(await runChild('stage-no-ocr', pdfs));
+        out['wall ratio stage with ocr off/bare (median)'] = Number((median(noOcr.map((r) => r.wallMs)) / median(bare.map((r) => r.wallMs))).toFixed(2));
+        out['cpu ratio stage with ocr off/bare (median)'] = Number((median(noOcr.map((r) => r.cpuMs)) / median(bare.map((r) => r.cpuMs))).toFixed(2));
+        out['peak RSS MB stage with ocr off'] = Math.round(Math.max(...noOcr.map((r) => r.peakRssMb)));
         out['peak RSS MB stage / bare'] = `${Math.round(Math.max(...stage.map((r) => r.peakRssMb)))} / ${Math.round(Math.max(...bare.map((r) => r.peakRssMb)))}`;
         return out;
       },
@@ -153,9 +163,9 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
 if (process.argv[2] === '--layout-child') {
   const [mode, ...files] = process.argv.slice(3);
   let pages = 0;
-  if (mode === 'stage') {
+  if (mode === 'stage' || mode === 'stage-no-ocr') {
     const dir = mkdtempSync(join(tmpdir(), 'bench-layout-child-'));
-    const config = parseCorpusConfig({});
+    const config = parseCorpusConfig(mode === 'stage' ? {} : { ocr: 'off' });
     for (const f of files) {
       const r = await pdfToHtml(f, join(dir, String(pages)), { bookId: 'bench', config });
       pages += r.status.counts.pages ?? 0;
