@@ -299,6 +299,28 @@ describe('page structure before lines', () => {
     expect(detectTables(math, 10).tables).toHaveLength(0);
   });
 
+  it('takes no display equation with stacked fractions and no plot with tick values on both sides for a table', () => {
+    // ma32009-math-biology.pdf: "n∗/q (1 − n∗/...) − ... = 0." set as numerators, the "=" line and denominators.
+    // Baselines and boxes as on its page 55.
+    const fraction = [
+      line('n∗', 276.8, 420.3, 10.9, { w: 10.4 }),
+      line('n∗', 322.4, 420.3, 10.9, { w: 10.4 }),
+      line('r (1 − ) −', 242.7, 427.7, 10.9, { w: 64.3 }),
+      line('∗2 = 0.', 335.9, 427.7, 10.9, { w: 33.4 }),
+      line('q', 279.6, 435.2, 10.9, { w: 9.2 }),
+      line('1 + n', 310.6, 435.2, 10.9, { w: 25.2 }),
+    ];
+    expect(detectTables(fraction, 10.9).tables).toHaveLength(0);
+    // A cobweb plot's axes: 2.5, 2.0, 1.5 down its left and its right side, an axis title between.
+    const axes = [['2.5', 'Draw straight line (blue)', '2.5Sketch a graph of H (red).'], ['2.0', '', '2.0'], ['1.5', '', '1.5'], ['1.0', '', '1.0']];
+    const plot = axes.flatMap((r, i) => r.flatMap((t, j) => (t ? [line(t, [100, 160, 300][j]!, 400 + i * 14, 8, { w: t.length * 4 })] : [])));
+    expect(detectTables(plot, 10).tables).toHaveLength(0);
+    // Code set as a table with "=" in a cell is still a table when its cells are long (redp5110 Example 2-1).
+    const sql = [['SELECT', 'function_id, user_name, usage, user_type'], ['FROM', 'function_usage'], ['WHERE', "function_id='QIBM_DB_SECADM'"], ['ORDER BY', 'user_name;']];
+    const query = sql.flatMap((r, i) => r.map((t, j) => line(t, [70, 130][j]!, 500 + i * 12, 9, { w: t.length * 4.5 })));
+    expect(detectTables(query, 9).tables).toHaveLength(1);
+  });
+
   it('reads a table whose first column counts 1, 2, 3 as a table, and a numbered list as a list', () => {
     const rows = [['Week', 'Up to Section', 'Tutorial sheet', 'Assessment'], ['1', '1.4', '1', ''], ['2', '1.6', '1', 'Quiz 1'], ['3', '2.2', '2', ''], ['4', '2.3.7', '2', 'Quiz 2']];
     const grid = rows.flatMap((r, i) => r.flatMap((c, j) => (c ? [line(c, [147, 185, 262, 341][j]!, 570 + i * 13.5, 10.9, { w: c.length * 5 })] : [])));

@@ -175,6 +175,22 @@ function checkMarks(filled: string[]): Set<string> {
   return new Set(counts.keys());
 }
 
+/** A display equation's fraction stack spans this many rows at most, its pieces this many characters on average. */
+const MAX_FRACTION_ROWS = 4;
+const FRACTION_CELL_CHARS = 10;
+
+/** A cell's tick value: the number it starts or ends with (an axis title may run into it: "2.5Sketch a graph"). */
+const tickOf = (t: string): string | undefined => /^-?\d+(?:\.\d+)?(?!\d)/.exec(t)?.[0] ?? /(?<![\d.])-?\d+(?:\.\d+)?$/.exec(t)?.[0];
+
+/** Two columns holding the same numbers, three or more, row for row: tick values left and right of a plot. */
+function twinAxes(c: Candidate, cells: string[][]): boolean {
+  const numeric = c.columns
+    .map((_, i) => cells.map((r) => tickOf(r[i]!)))
+    .filter((col) => col.every((v) => v !== undefined) && col.length >= 3)
+    .map((col) => col.join('|'));
+  return new Set(numeric).size < numeric.length;
+}
+
 /** Rows after a column of markers averaging more characters than this read as list items, not table cells. */
 const LIST_ITEM_CHARS = 40;
 
@@ -201,6 +217,10 @@ function accept(c: Candidate): boolean {
   if (filled.filter((t) => !marks.has(t) && (MATH_CELL.test(t) || TICKS.test(t))).length >= 0.25 * filled.length) return false;
   // Equations: "=" in most rows, or equation numbers down the last column.
   if (cells.filter((r) => r.some((t) => t.includes('='))).length >= 0.4 * cells.length) return false;
+  // A display equation with stacked fractions: numerators, the line with "=", denominators, in short pieces.
+  if (cells.length <= MAX_FRACTION_ROWS && cells.some((r) => r.some((t) => t.includes('='))) && filled.reduce((a, t) => a + t.length, 0) / filled.length < FRACTION_CELL_CHARS) return false;
+  // A plot's twin axes: the same tick values down two columns.
+  if (twinAxes(c, cells)) return false;
   if (cells.filter((r) => /^\(\d+(?:\.\d+)*\)$/.test(r[n - 1]!)).length >= 0.5 * cells.length) return false;
   // Two or more columns of justified running text side by side: a page set in columns (an article's first
   // page, a two-column reference list), read column by column, not a table.
