@@ -321,6 +321,13 @@ describe('page structure before lines', () => {
     expect(detectTables(query, 9).tables).toHaveLength(1);
   });
 
+  it('takes a cell that ends where the next column begins, to a rounding error, as touching it, not straddling it', () => {
+    // 310.6 + 25.3 is 335.90000000000003 in floating point: the cell's box ends a hair past the column at 335.9.
+    const rows = [['Dose', 'Rate', 'Effect'], ['low', '1 + n', 'mild'], ['high', '2 + n', 'strong'], ['none', '0 + n', 'absent']];
+    const grid = rows.flatMap((r, i) => [line(r[0]!, 250, 400 + i * 14, 10, { w: 30 }), line(r[1]!, 310.6, 400 + i * 14, 10, { w: 25.3 }), line(r[2]!, 335.9, 400 + i * 14, 10, { w: 40 })]);
+    expect(detectTables(grid, 10).tables.map((t) => t.rows)).toEqual([rows]);
+  });
+
   it('reads a table whose first column counts 1, 2, 3 as a table, and a numbered list as a list', () => {
     const rows = [['Week', 'Up to Section', 'Tutorial sheet', 'Assessment'], ['1', '1.4', '1', ''], ['2', '1.6', '1', 'Quiz 1'], ['3', '2.2', '2', ''], ['4', '2.3.7', '2', 'Quiz 2']];
     const grid = rows.flatMap((r, i) => r.flatMap((c, j) => (c ? [line(c, [147, 185, 262, 341][j]!, 570 + i * 13.5, 10.9, { w: c.length * 5 })] : [])));

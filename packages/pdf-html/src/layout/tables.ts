@@ -129,6 +129,9 @@ function groupRows(lines: Line[], em: number): Row[] {
   return rows;
 }
 
+/** Boxes that touch (a cell ending where a column begins, to a rounding error) do not overlap. */
+const TOUCH_PT = 0.1;
+
 /**
  * Cells -> column index, widening the columns as cells land in them; undefined
  * when a cell straddles two columns or two cells share one (the row is not of
@@ -138,7 +141,7 @@ function assign(cells: Line[], columns: Column[]): Map<number, Line[]> | undefin
   const out = new Map<number, Line[]>();
   const added: Column[] = [];
   for (const c of cells) {
-    const hits = columns.map((col, i) => ({ col, i })).filter(({ col }) => Math.min(col.x1, right(c.box)) - Math.max(col.x0, c.box.x) > 0);
+    const hits = columns.map((col, i) => ({ col, i })).filter(({ col }) => Math.min(col.x1, right(c.box)) - Math.max(col.x0, c.box.x) > TOUCH_PT);
     if (hits.length > 1) return undefined;
     if (hits.length === 0) {
       added.push({ x0: c.box.x, x1: right(c.box) });
