@@ -69,6 +69,19 @@ describe('page structure before lines', () => {
     ]);
   });
 
+  it('keeps stacked section headings with their numbers, set a quad apart, as lines, not as two columns', () => {
+    // bb511-ion-transport.pdf p. 7: three empty sections in a row, "2.1" 14 pt left of each title.
+    const runs: TextRun[] = [];
+    ['A bit of history', 'About Ussing', 'The frogs problem'].forEach((t, i) => {
+      runs.push(run(`2.${i + 1}`, 106.9, 362.1 + i * 27.8, 14.3, { w: 20.6 }));
+      runs.push(run(t, 141.9, 362.1 + i * 27.8, 14.3, { w: t.length * 7.5 }));
+    });
+    expect(buildLines(runs).map((l) => l.text)).toEqual(['2.1 A bit of history', '2.2 About Ussing', '2.3 The frogs problem']);
+    // A column of plain row numbers beside a column of names is still two columns.
+    const numbered = ['Alpha', 'Beta', 'Gamma'].flatMap((t, i) => [run(`${i + 1}`, 106.9, 500 + i * 14, 10, { w: 5 }), run(t, 141.9, 500 + i * 14, 10, { w: 30 })]);
+    expect(buildLines(numbered)).toHaveLength(6);
+  });
+
   it('does not take the first body line under a running head for furniture', () => {
     const words = ['heart', 'lung', 'liver', 'kidney', 'brain', 'spleen', 'bone', 'skin'];
     const pages: Array<{ page: number; height: number; lines: Line[] }> = [];

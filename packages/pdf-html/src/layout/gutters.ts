@@ -24,6 +24,9 @@ const ALIGN_PT = 1.5;
 /** Left of a narrow gutter stands a column of text at least this many ems wide; list labels ("a.", "iv)") are narrower. */
 const MIN_COLUMN_EM = 3;
 
+/** A multi-level section number: "2.1", "3.4.1" (a lone "1" may be a table's row number). */
+const SECTION_NUMBER = /^\d+(?:\.\d+)+\.?$/;
+
 interface Indexed {
   run: TextRun;
   band: number;
@@ -99,6 +102,8 @@ export class PageGutters {
       }
     }
     const enders = new Set<number>();
+    // Per band, the text just left of the gap: a heading's section number ("2.1") is no column.
+    const enderTexts = new Map<number, string>();
     const starters = new Map<number, number>();
     // Per band, where the text left of the gap begins: a column's lines, or only a label.
     const leftmost = new Map<number, number>();
@@ -107,13 +112,19 @@ export class PageGutters {
       if (box.y < y0 - eps || bottom(box) > y1 + eps) continue;
       const rEm = Math.max(em, r.run.font.size);
       if (right(box) <= left + eps) leftmost.set(r.band, Math.min(leftmost.get(r.band) ?? Infinity, box.x));
-      if (right(box) <= left + eps && right(box) >= left - REACH_EM * rEm) enders.add(r.band);
+      if (right(box) <= left + eps && right(box) >= left - REACH_EM * rEm) {
+        enders.add(r.band);
+        enderTexts.set(r.band, `${enderTexts.get(r.band) ?? ''} ${r.run.text}`.trim());
+      }
       if (box.x >= rightX - eps && box.x <= rightX + REACH_EM * rEm) {
         const prev = starters.get(r.band);
         if (prev === undefined || box.x < prev) starters.set(r.band, box.x);
       }
     }
     let ok = enders.size >= 2 && starters.size >= 2;
+    // Section headings stacked with their numbers set apart ("2.1   A bit of history", "2.2   About Ussing",
+    // empty sections one after another) line up like a column of numbers beside a column of titles.
+    if (ok && [...enderTexts.values()].every((t) => SECTION_NUMBER.test(t))) ok = false;
     // The most common left edge right of the gap, within ALIGN_PT.
     const xs = [...starters.values()].sort((a, b) => a - b);
     let best = 0;
