@@ -68,6 +68,11 @@ describe('parseBookHtml', () => {
     expect(blocks).toEqual([text(3, 'body', 'hypertension & the renin\u2013angiotensin system (RAAS) <image>')]);
   });
 
+  it('reads a <pre> as a code block whose lines and indentation stay, entities decoded', () => {
+    const { blocks } = parseBookHtml(book(page(3, '<p>Run it:</p><pre>\ncompcol &lt;- function(t, y) {\n  p1 &lt;- y[1]   \n}\n</pre><p>Then plot.</p>')));
+    expect(roles(blocks)).toEqual([['body', 'Run it:'], ['code', 'compcol <- function(t, y) {\n  p1 <- y[1]\n}'], ['body', 'Then plot.']]);
+  });
+
   it('never takes script, style, head or svg content for book text', () => {
     const { blocks } = parseBookHtml(book(page(1, '<p>kept</p><script>var p = "<p>no</p>";</script><svg><text>no</text></svg><style>.x{}</style>')));
     expect(blocks.map((b) => (b.kind === 'text' ? b.text : 'IMG'))).toEqual(['kept']);

@@ -34,7 +34,7 @@ const CELL_TAGS = new Set(['td', 'th']);
 /** Never book text: code, styling, metadata, vector drawings. */
 const SKIPPED_TAGS = new Set(['script', 'style', 'template', 'head', 'title', 'noscript', 'svg', 'canvas', 'object', 'iframe']);
 /** `data-role` values that name a role (pdf-html's furniture, notes and footnotes, or any role set explicitly). */
-const MARKED_ROLES = new Set<NodeRole>(['header', 'footer', 'page-number', 'body', 'heading', 'caption', 'list-item', 'table', 'note', 'footnote']);
+const MARKED_ROLES = new Set<NodeRole>(['header', 'footer', 'page-number', 'body', 'heading', 'caption', 'list-item', 'table', 'note', 'footnote', 'code']);
 
 /** The role an element gives its text, or null when it keeps its parent's. */
 function ownRole(el: HTMLElement, tag: string): NodeRole | null {
@@ -44,6 +44,7 @@ function ownRole(el: HTMLElement, tag: string): NodeRole | null {
   if (tag === 'figcaption' || tag === 'caption') return 'caption';
   if (tag === 'li') return 'list-item';
   if (tag === 'tr') return 'table';
+  if (tag === 'pre') return 'code';
   return null;
 }
 
@@ -89,6 +90,11 @@ export function collapseWhitespace(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/** Code keeps its lines and their indentation; only trailing spaces and blank lines at either end go. */
+export function codeText(text: string): string {
+  return text.replace(/[ \t]+$/gm, '').replace(/^\n+|\n+$/g, '');
+}
+
 /**
  * book.html -> text blocks and images in document order. Every tag is dropped;
  * block elements separate blocks, inline elements join their text ("hyper<i>ten</i>sion"
@@ -107,7 +113,7 @@ export function parseBookHtml(html: string): ParsedBook {
   const blocks: HtmlBlock[] = [];
   let parts: string[] = [];
   const flush = (place: BlockPlace): void => {
-    const text = collapseWhitespace(parts.join(''));
+    const text = place.role === 'code' ? codeText(parts.join('')) : collapseWhitespace(parts.join(''));
     parts = [];
     if (text) blocks.push({ kind: 'text', text, ...place });
   };

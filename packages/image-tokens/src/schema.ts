@@ -4,15 +4,15 @@ export type NodeKind = 'text' | 'image';
 /**
  * What a block is in the book (DESIGN.md 4.1's book.html contract): running
  * text, a heading, a figure or table caption, a list item, a table row, a
- * note or footnote, or page furniture. Filters and the segment planner decide
+ * note or footnote, a code block (its line breaks kept), or page furniture. Filters and the segment planner decide
  * by role: only body text can be a `fragment`, only captions bind to figures.
  */
 export type NodeRole =
-  | 'body' | 'heading' | 'caption' | 'list-item' | 'table' | 'note' | 'footnote'
+  | 'body' | 'heading' | 'caption' | 'list-item' | 'table' | 'note' | 'footnote' | 'code'
   | 'header' | 'footer' | 'page-number';
 
 export const NODE_ROLES: readonly NodeRole[] = [
-  'body', 'heading', 'caption', 'list-item', 'table', 'note', 'footnote', 'header', 'footer', 'page-number',
+  'body', 'heading', 'caption', 'list-item', 'table', 'note', 'footnote', 'code', 'header', 'footer', 'page-number',
 ];
 
 /** Cells of a table row are joined by this (a row is one node, as Markdown writes it). */

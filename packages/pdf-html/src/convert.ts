@@ -160,6 +160,7 @@ export async function pdfToHtml(pdfPath: string, outDir: string, opts: PdfToHtml
         else if (node.kind === 'paragraph') counts.add(node.role ? `text.${node.role}` : 'text.paragraphs');
         else if (node.kind === 'list') counts.add('text.list-items', node.items.length);
         else if (node.kind === 'table') counts.add('text.tables');
+        else if (node.kind === 'code') counts.add('text.code');
         else counts.add(node.caption === undefined ? 'images.uncaptioned' : 'images.captioned');
       }
     }

@@ -15,7 +15,7 @@ function page(n: number, runs: TextRun[], images: PageLayout['images'] = []): Pa
 
 const body = (nodes: BookNode[]): BookNode[] => nodes.filter((n) => !(n.kind === 'paragraph' && (n.role === 'header' || n.role === 'footer' || n.role === 'page-number')));
 const texts = (nodes: BookNode[]): string[] =>
-  body(nodes).map((n) => (n.kind === 'figure' ? `[figure${n.caption ? `: ${n.caption}` : ''}]` : n.kind === 'list' ? `[${n.ordered ? 'ol' : 'ul'}: ${n.items.join(' | ')}]` : n.kind === 'table' ? `[table: ${n.rows.map((r) => r.join(' / ')).join(' | ')}]` : n.kind === 'paragraph' && n.role ? `${n.role}: ${n.text}` : n.text));
+  body(nodes).map((n) => (n.kind === 'code' ? `[code: ${n.text}]` : n.kind === 'figure' ? `[figure${n.caption ? `: ${n.caption}` : ''}]` : n.kind === 'list' ? `[${n.ordered ? 'ol' : 'ul'}: ${n.items.join(' | ')}]` : n.kind === 'table' ? `[table: ${n.rows.map((r) => r.join(' / ')).join(' | ')}]` : n.kind === 'paragraph' && n.role ? `${n.role}: ${n.text}` : n.text));
 
 describe('page structure before lines', () => {
   it('never reads a line across a narrow (8 pt) gutter', () => {
@@ -195,7 +195,7 @@ describe('page structure before lines', () => {
     ]);
   });
 
-  it('never runs prose on into a code block set in a fixed-pitch face, nor code into prose', () => {
+  it('never runs prose on into a code block set in a fixed-pitch face, nor code into prose; code keeps its lines', () => {
     const mono = (r: TextRun): TextRun => ({ ...r, font: { ...r.font, mono: true } });
     const runs: TextRun[] = [
       run('We then create expressions for the two equations of the model above.', 40, 100, 10, { w: 468 }),
@@ -204,7 +204,15 @@ describe('page structure before lines', () => {
       run('where the ranks run from the most to the least abundant species.', 40, 136, 10, { w: 468 }),
     ];
     const [p] = assembleBook([page(1, runs)]);
-    expect(texts(p!.nodes)).toEqual(['We then create expressions for the two equations of the model above.', 'no.of.species <- 5 ranks <- 1:no.of.species', 'where the ranks run from the most to the least abundant species.']);
+    expect(texts(p!.nodes)).toEqual(['We then create expressions for the two equations of the model above.', '[code: no.of.species <- 5\nranks <- 1:no.of.species]', 'where the ranks run from the most to the least abundant species.']);
+    expect(renderBookHtml('b', [p!])).toContain('<pre>no.of.species &lt;- 5\nranks &lt;- 1:no.of.species</pre>');
+    // A listing broken by a blank line is one listing.
+    const intro = 'The function below adds one to its argument and returns the sum to its caller, as every function in R returns its last value.';
+    const listing = [run(intro, 40, 88, 10, { w: 468 }), mono(run('f <- function(x) {', 40, 100, 10, { w: 90 })), mono(run('x + 1', 52, 112, 10, { w: 30 })), mono(run('}', 40, 136, 10, { w: 6 }))];
+    expect(texts(assembleBook([page(1, listing)])[0]!.nodes)).toEqual([intro, '[code: f <- function(x) {\nx + 1\n}]']);
+    // A book set in a typewriter face throughout has no code: its lines are its prose.
+    const typed = [0, 1, 2, 3].map((i) => mono(run(`The patient was admitted on day ${i} with chest pain and dyspnoea at rest.`, 40, 100 + i * 12, 10, { w: 400 })));
+    expect(texts(assembleBook([page(1, typed)])[0]!.nodes).some((t) => t.startsWith('[code'))).toBe(false);
     // A URL set in a typewriter face, most of its line, does not make the line code.
     const url = [run('It is available from', 40, 100, 10, { w: 100 }), mono(run('https://github.com/evoldoers/wtfgenes', 145, 100, 10, { w: 190 })), run('under the BSD3 license.', 40, 112, 10, { w: 120 })];
     expect(texts(assembleBook([page(1, url)])[0]!.nodes)).toEqual(['It is available from https://github.com/evoldoers/wtfgenes under the BSD3 license.']);

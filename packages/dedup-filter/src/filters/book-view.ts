@@ -61,9 +61,11 @@ const MARK_CELL = /^\S$/u;
 /**
  * A node's text as the text measures read it: a table row's cell separators
  * are layout, not symbols of a broken text layer, and its one-glyph cells
- * (check marks) are no stray glyphs of one.
+ * (check marks) are no stray glyphs of one; a code block is not measured.
  */
 export function measuredText(node: NodeRow): string {
+  // Code is no prose: its braces and operators are not a broken font's symbols, nor its keywords a language.
+  if (node.role === 'code') return '';
   if (node.role !== 'table') return node.text;
   return node.text
     .split(TABLE_CELL_SEPARATOR)

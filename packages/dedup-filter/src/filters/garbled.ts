@@ -29,8 +29,9 @@ const garbledPages = perBook((ctx: FilterContext) => {
   for (const page of ctx.book.pages) {
     let total = 0, garbled = 0;
     for (const n of page.content) {
-      total += n.text.length;
-      if (reasonOf(n)) garbled += n.text.length;
+      const length = measuredText(n).length;
+      total += length;
+      if (reasonOf(n)) garbled += length;
     }
     if (total === 0) continue;
     if (garbled / total > ctx.config.maxGarbledPageShare || isGarbledPageText(pageText(page), ctx.config)) pages.add(page.page);

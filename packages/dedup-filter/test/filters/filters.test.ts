@@ -185,6 +185,25 @@ describe('text quality filters', () => {
     expect(b.nodes.filter((n) => n.text === row).map((n) => [n.role, r.get(n.seq)])).toEqual([['table', undefined], ['body', 'garbled-symbols']]);
   });
 
+  it('keep code blocks: no fragment, no garbled symbols, no foreign language, however short or symbolic', () => {
+    const code = ['print("BB511 is awesome!")', 'if (x > 0 && y < 1) {\n  z <- x^2 + y*3 %% 4\n} else {\n  z <- ~x | y\n}', 'with( as.list(params), {\ndp1.dt <- c1*p1*(1-p1) - m1*p1\nreturn( list( c(dp1.dt)))\n})'];
+    const b = new BookBuilder();
+    for (let p = 0; p < 12; p++) {
+      if (p === 5) for (const c of code) b.text(c, 'code');
+      b.bodyPage(PROSE.slice(0, 2));
+    }
+    const r = reasons(b);
+    expect(b.nodes.filter((n) => n.role === 'code').map((n) => r.get(n.seq))).toEqual([undefined, undefined, undefined]);
+    // The same lines as body text are judged as prose would be.
+    const asBody = new BookBuilder();
+    for (let p = 0; p < 12; p++) {
+      if (p === 5) for (const c of code.slice(0, 2)) asBody.text(c);
+      asBody.bodyPage(PROSE.slice(0, 2));
+    }
+    const rb = reasons(asBody);
+    expect(code.slice(0, 2).map((c) => rb.get(asBody.nodes.find((n) => n.text === c)!.seq))).toEqual(['fragment', 'garbled-symbols']);
+  });
+
   it('never read the check marks of a table row as stray glyphs of a broken text layer', () => {
     // docling-redp5110.pdf Table 2-2.
     const rows = ['Visual Explain within Run SQL scripts | X | X | X | X', 'DUMP PLAN CACHE procedure | X | X |  | ', 'ANALYZE PLAN CACHE procedure | X | X |  | '];

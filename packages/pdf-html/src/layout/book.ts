@@ -16,12 +16,31 @@ export type BookNode =
   /** Items without their markers: `<ol start type>` numbers them, as HTML does. */
   | { kind: 'list'; ordered: boolean; start?: number; type?: ListType; items: string[]; ocr?: number }
   | { kind: 'table'; rows: string[][] }
+  /** Lines set in a fixed-pitch face: program code, its line breaks kept. */
+  | { kind: 'code'; text: string }
   /** `alt`: text drawn over the image (labels), kept with it rather than in the text flow. */
   | { kind: 'figure'; image: PlacedImage; caption?: string; alt?: string };
 
 export interface BookPage {
   page: number;
   nodes: BookNode[];
+}
+
+/** Past this share of the book's characters in fixed-pitch blocks, the face is the book's own, not code's. */
+const MAX_CODE_SHARE = 0.5;
+
+/** The share of the book's body characters set in fixed-pitch blocks. */
+function codeShare(flows: PageFlow[]): number {
+  let code = 0;
+  let all = 0;
+  for (const pf of flows) {
+    for (const f of pf.flow) {
+      if (f.kind !== 'text' || f.role) continue;
+      all += f.text.length;
+      if (f.block.font.mono) code += f.text.length;
+    }
+  }
+  return all ? code / all : 0;
 }
 
 /**
@@ -85,6 +104,8 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
   const flows = pages.map((p, i) => pageFlow(p, roles[i]!, vocab));
   mergeAcrossPages(flows, vocab);
 
+  // A book set in a typewriter face throughout has no code blocks: its fixed-pitch lines are its prose.
+  const mono = codeShare(flows);
   const styled = (f: TextFlow, page?: number): StyledText => ({ text: plainText(f.text), font: f.block.font, lineCount: f.block.lines.length, page });
   const scale = headingScale(flows.flatMap((pf) => pf.flow.filter((f): f is TextFlow => f.kind === 'text' && !f.role).map((f) => styled(f, pf.page))));
 
@@ -136,6 +157,15 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
       if (f.caption || isCaption(text)) {
         list = undefined;
         nodes.push(ocr({ kind: 'paragraph', text, role: 'caption' }, f.block.lines));
+        return;
+      }
+      if (f.block.font.mono && mono < MAX_CODE_SHARE) {
+        list = undefined;
+        const code = f.block.lines.map((l) => plainText(l.text)).join('\n');
+        // A listing broken into blocks by its blank lines or its indentation is one listing.
+        const last = nodes[nodes.length - 1];
+        if (last?.kind === 'code') last.text += `\n${code}`;
+        else nodes.push({ kind: 'code', text: code });
         return;
       }
       const level = f.rotated || f.figureText ? undefined : (f.heading ?? headingLevel(styled(f), scale));
