@@ -26,6 +26,16 @@ function textbook(): BookBuilder {
   return b;
 }
 
+/** Twelve pages of prose, with what `middle` adds standing at the top of the sixth (clear of front and back matter). */
+function midBook(middle: (b: BookBuilder) => void): BookBuilder {
+  const b = new BookBuilder();
+  for (let p = 0; p < 12; p++) {
+    if (p === 5) middle(b);
+    b.bodyPage(PROSE.slice(0, 2));
+  }
+  return b;
+}
+
 describe('structure filters', () => {
   const b = textbook();
   const r = reasons(b);
@@ -176,30 +186,18 @@ describe('text quality filters', () => {
 
   it('never read the cell separators of a table row as symbols of a broken text layer', () => {
     const row = 'Grade | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9';
-    const b = new BookBuilder();
-    for (let p = 0; p < 12; p++) {
-      if (p === 5) b.text(PROSE[2]!).text(row, 'table').text(PROSE[3]!).text(row, 'body');
-      b.bodyPage(PROSE.slice(0, 2));
-    }
+    const b = midBook((m) => m.text(PROSE[2]!).text(row, 'table').text(PROSE[3]!).text(row, 'body'));
     const r = reasons(b);
     expect(b.nodes.filter((n) => n.text === row).map((n) => [n.role, r.get(n.seq)])).toEqual([['table', undefined], ['body', 'garbled-symbols']]);
   });
 
   it('keep code blocks: no fragment, no garbled symbols, no foreign language, however short or symbolic', () => {
     const code = ['print("BB511 is awesome!")', 'if (x > 0 && y < 1) {\n  z <- x^2 + y*3 %% 4\n} else {\n  z <- ~x | y\n}', 'with( as.list(params), {\ndp1.dt <- c1*p1*(1-p1) - m1*p1\nreturn( list( c(dp1.dt)))\n})'];
-    const b = new BookBuilder();
-    for (let p = 0; p < 12; p++) {
-      if (p === 5) for (const c of code) b.text(c, 'code');
-      b.bodyPage(PROSE.slice(0, 2));
-    }
+    const b = midBook((m) => code.forEach((c) => m.text(c, 'code')));
     const r = reasons(b);
     expect(b.nodes.filter((n) => n.role === 'code').map((n) => r.get(n.seq))).toEqual([undefined, undefined, undefined]);
     // The same lines as body text are judged as prose would be.
-    const asBody = new BookBuilder();
-    for (let p = 0; p < 12; p++) {
-      if (p === 5) for (const c of code.slice(0, 2)) asBody.text(c);
-      asBody.bodyPage(PROSE.slice(0, 2));
-    }
+    const asBody = midBook((m) => code.slice(0, 2).forEach((c) => m.text(c)));
     const rb = reasons(asBody);
     expect(code.slice(0, 2).map((c) => rb.get(asBody.nodes.find((n) => n.text === c)!.seq))).toEqual(['fragment', 'garbled-symbols']);
   });
@@ -207,11 +205,7 @@ describe('text quality filters', () => {
   it('never read the check marks of a table row as stray glyphs of a broken text layer', () => {
     // docling-redp5110.pdf Table 2-2.
     const rows = ['Visual Explain within Run SQL scripts | X | X | X | X', 'DUMP PLAN CACHE procedure | X | X |  | ', 'ANALYZE PLAN CACHE procedure | X | X |  | '];
-    const b = new BookBuilder();
-    for (let p = 0; p < 12; p++) {
-      if (p === 5) for (const row of rows) b.text(row, 'table');
-      b.bodyPage(PROSE.slice(0, 2));
-    }
+    const b = midBook((m) => rows.forEach((row) => m.text(row, 'table')));
     const r = reasons(b);
     expect(b.nodes.filter((n) => n.role === 'table').map((n) => r.get(n.seq))).toEqual([undefined, undefined, undefined]);
   });
