@@ -15,7 +15,7 @@ import { buildLines, meanConfidence } from './layout/lines.js';
 import { taggedLayout } from './layout/tagged.js';
 import { normalizeText } from './layout/text.js';
 import type { Box, PageLayout, PlacedImage, TextRun } from './layout/types.js';
-import { hasLanguageData, installedLanguages, OcrSetupError } from './ocr/languages.js';
+import { installedLanguages, OcrSetupError } from './ocr/languages.js';
 import { fontScript } from './ocr/font-script.js';
 import { OCR_UNREADABLE, OcrQueue, type OcrDone } from './ocr/ocr-queue.js';
 import { classifyPage, type GarbledPageSettings, type PageKind } from './ocr/page-kind.js';
@@ -286,9 +286,9 @@ async function layoutPage(page: PDFPageProxy, n: number, content: PageContent, c
  * the book's, with a line naming the package to install.
  */
 function pageLanguages(n: number, content: PageContent, book: string[], ctx: ExtractContext, details: string[]): string[] {
-  const script = fontScript(content.fonts);
+  const script = fontScript(content.fonts());
   if (!script || book.includes(script.language)) return book;
-  if (!hasLanguageData(script.language)) {
+  if (!installedLanguages().includes(script.language)) {
     details.push(`page ${n}: set in ${script.font} (${script.name}), read in ${book.join('+')}: install @tesseract.js-data/${script.language} for its text`);
     return book;
   }

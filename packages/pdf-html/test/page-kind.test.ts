@@ -78,7 +78,7 @@ async function realKinds(file: string, pages: number[]): Promise<string[]> {
       const page = await doc.getPage(n);
       const c = await readPage(page, normalizeText);
       const kind = classifyPage({ width: c.width, height: c.height, lines: buildLines(c.runs), imageBoxes: c.draws.map((d) => d.box) }, 'auto', config);
-      const script = fontScript(c.fonts);
+      const script = fontScript(c.fonts());
       out.push(script ? `${kind} ${script.language}` : kind);
       page.cleanup();
     }

@@ -27,6 +27,17 @@ const MIN_COLUMN_EM = 3;
 /** A multi-level section number: "2.1", "3.4.1" (a lone "1" may be a table's row number). */
 const SECTION_NUMBER = /^\d+(?:\.\d+)+\.?$/;
 
+/** How many lines right of a gap start at the most common left edge (within ALIGN_PT): a column's edge. */
+function alignedStarts(starters: Map<number, number>): number {
+  const xs = [...starters.values()].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; i < xs.length; i++) {
+    while (xs[i]! - xs[j]! > ALIGN_PT) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
 interface Indexed {
   run: TextRun;
   band: number;
@@ -125,20 +136,13 @@ export class PageGutters {
     // Section headings stacked with their numbers set apart ("2.1   A bit of history", "2.2   About Ussing",
     // empty sections one after another) line up like a column of numbers beside a column of titles.
     if (ok && [...enderTexts.values()].every((t) => SECTION_NUMBER.test(t))) ok = false;
-    // The most common left edge right of the gap, within ALIGN_PT.
-    const xs = [...starters.values()].sort((a, b) => a - b);
-    let best = 0;
-    for (let i = 0, j = 0; i < xs.length; i++) {
-      while (xs[i]! - xs[j]! > ALIGN_PT) j++;
-      best = Math.max(best, i - j + 1);
-    }
     // Two justified lines can stretch their spaces over one another by chance ("[CC   BY-NC   4.0]" over
     // "via iNaturalist.   Middle image"): a gutter seen on only two lines needs a column edge right of it.
-    if (ok && !narrow && Math.min(enders.size, starters.size) < 3) ok = best >= 2;
+    if (ok && !narrow && Math.min(enders.size, starters.size) < 3) ok = alignedStarts(starters) >= 2;
     if (ok && narrow) {
       // A column of list labels ("a.", "b.", "c.") left of aligned item text is no gutter.
       const columns = [...enders].filter((b) => left - leftmost.get(b)! >= MIN_COLUMN_EM * em).length;
-      ok = columns >= 3 && best >= 3;
+      ok = columns >= 3 && alignedStarts(starters) >= 3;
     }
     const channel = { x0: left, x1: rightX, y0: Number.isFinite(y0) ? y0 : top, y1: Number.isFinite(y1) ? y1 : bot };
     if (!Number.isFinite(y0) || !Number.isFinite(y1)) {

@@ -13,8 +13,6 @@ export interface HeadingScale {
   bodyBold: boolean;
   /** Heading sizes used more than once, largest first; index + 1 is the heading level (capped at 3). */
   sizes: number[];
-  /** Sizes under this are headings only if ranked (used on several pages). */
-  marginal: number;
 }
 
 /** Text this much larger than the body text is a heading candidate: LaTeX's \large in an 11 pt book is 12 on 10.95 (1.096). */
@@ -63,13 +61,14 @@ export function headingScale(blocks: StyledText[]): HeadingScale {
   }
   // A size used once (the title on the title page, a display line) does not take a rank of its own.
   const sizes = [...uses.entries()].filter(([size, n]) => (n >= 2 || uses.size === 1) && (size >= bodySize * CLEAR_RATIO || pages.get(size)!.size >= 2)).map(([size]) => size);
-  return { bodySize, bodyBold: boldStr === 'true', sizes: sizes.sort((a, b) => b - a), marginal: bodySize * CLEAR_RATIO };
+  return { bodySize, bodyBold: boldStr === 'true', sizes: sizes.sort((a, b) => b - a) };
 }
 
 /** 1..3 for a heading, undefined for body text. Bold text at body size is the lowest level. */
 export function headingLevel(b: StyledText, scale: HeadingScale): 1 | 2 | 3 | undefined {
   if (!looksLikeHeading(b)) return undefined;
-  if (b.font.size >= scale.bodySize * SIZE_RATIO && (b.font.size >= scale.marginal || scale.sizes.includes(round(b.font.size)))) {
+  // Between SIZE_RATIO and CLEAR_RATIO a size is a heading's only if the scale ranked it (used on several pages).
+  if (b.font.size >= scale.bodySize * SIZE_RATIO && (b.font.size >= scale.bodySize * CLEAR_RATIO || scale.sizes.includes(round(b.font.size)))) {
     const size = round(b.font.size);
     const rank = scale.sizes.indexOf(size);
     // An unranked (single-use) size sits at the level of the ranked sizes above it.

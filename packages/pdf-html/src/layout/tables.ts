@@ -208,7 +208,8 @@ function accept(c: Candidate): boolean {
   // Display math set as stacked pieces (fractions, limits, matrices): sparse grids of one-letter cells. A grid
   // of check marks ("X" where a row has the column's property) is sparse by nature.
   if (filled.length < 0.6 * cells.length * n && marks.size === 0) return false;
-  if (filled.reduce((a, t) => a + t.length, 0) / filled.length < 3) return false;
+  const meanCellChars = filled.reduce((a, t) => a + t.length, 0) / filled.length;
+  if (meanCellChars < 3) return false;
   // A table of contents: dot leaders to the page numbers; the contents filter wants it as lines.
   if (cells.filter((r) => r.some((t) => /(?:\.\s?){5,}/.test(t))).length >= cells.length / 2) return false;
   // Bullets or item numbers down the first column, prose after them: a list. Short cells in several columns after a
@@ -219,9 +220,10 @@ function accept(c: Candidate): boolean {
   // Display math (operators and lone letters as cells) and plot axes (runs of tick values) are not tables.
   if (filled.filter((t) => !marks.has(t) && (MATH_CELL.test(t) || TICKS.test(t))).length >= 0.25 * filled.length) return false;
   // Equations: "=" in most rows, or equation numbers down the last column.
-  if (cells.filter((r) => r.some((t) => t.includes('='))).length >= 0.4 * cells.length) return false;
+  const equationRows = cells.filter((r) => r.some((t) => t.includes('='))).length;
+  if (equationRows >= 0.4 * cells.length) return false;
   // A display equation with stacked fractions: numerators, the line with "=", denominators, in short pieces.
-  if (cells.length <= MAX_FRACTION_ROWS && cells.some((r) => r.some((t) => t.includes('='))) && filled.reduce((a, t) => a + t.length, 0) / filled.length < FRACTION_CELL_CHARS) return false;
+  if (cells.length <= MAX_FRACTION_ROWS && equationRows > 0 && meanCellChars < FRACTION_CELL_CHARS) return false;
   // A plot's twin axes: the same tick values down two columns.
   if (twinAxes(c, cells)) return false;
   if (cells.filter((r) => /^\(\d+(?:\.\d+)*\)$/.test(r[n - 1]!)).length >= 0.5 * cells.length) return false;

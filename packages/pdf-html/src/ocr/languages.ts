@@ -37,25 +37,29 @@ export function modelFile(lang: string): string {
   return file;
 }
 
+let installed: readonly string[] | undefined;
+
 /**
  * The languages whose models are installed beside English's
  * (`node_modules/@tesseract.js-data/*`), in name order: what a page no
- * language of its book could read may be tried in.
+ * language of its book could read may be tried in. Read once per process:
+ * packages are not installed while a build runs.
  */
-export function installedLanguages(): string[] {
+export function installedLanguages(): readonly string[] {
+  if (installed) return installed;
   let scope: string;
   try {
     scope = dirname(dirname(require.resolve('@tesseract.js-data/eng/package.json')));
   } catch {
-    return [];
+    return (installed = []);
   }
-  return readdirSync(scope)
+  return (installed = readdirSync(scope)
     .filter((lang) => /^[a-z]{3}(?:_[a-z]+)?$/.test(lang) && hasLanguageData(lang))
-    .sort();
+    .sort());
 }
 
 /** Is this language's model installed (so that OCR in it can start)? */
-export function hasLanguageData(lang: string): boolean {
+function hasLanguageData(lang: string): boolean {
   try {
     modelFile(lang);
     return true;

@@ -1,24 +1,20 @@
 import type { PageImage } from '../render/page-image.js';
 import { toGrey } from '../render/page-image.js';
 import { OcrEngine, type OcrPage } from './engine.js';
+import { meanConfidence } from '../layout/lines.js';
 import { OcrSetupError } from './languages.js';
 
 export interface OcrDone {
   page: number;
-  /** The languages of the reading kept, and every language set it was read in (one, unless its own read no text). */
+  /** The languages of the reading kept. */
   languages: string[];
+  /** Every language set it was read in: one, unless its own read no text. */
   tried: string[];
   image: PageImage;
   grey: Uint8Array;
   result: OcrPage;
 }
 
-/**
- * Pages waiting for OCR while the parse goes on: each page is rendered on the
- * main thread, recognised on a worker, then handed to `onDone` (in completion
- * order; what it writes must not depend on that order). At most two pages per
- * worker wait, so page images in memory stay bounded.
- */
 /**
  * Under this mean word confidence an OCR'd page is not read but guessed: tesseract scores a page in a script
  * its language data lacks so (broken-encoding-textbook, Chinese, read as English: 0.38); a clean English
@@ -28,19 +24,15 @@ export const OCR_UNREADABLE = 0.5;
 /** Other installed languages a page no language of its own could read is tried in, at most. */
 const MAX_FALLBACKS = 3;
 
-/** Character-weighted mean word confidence; undefined for a page with no words. */
-export function pageConfidence(result: OcrPage): number | undefined {
-  let sum = 0;
-  let chars = 0;
-  for (const line of result.lines) {
-    for (const w of line.words) {
-      sum += w.confidence * w.text.length;
-      chars += w.text.length;
-    }
-  }
-  return chars ? sum / chars : undefined;
-}
+/** Character-weighted mean word confidence of a page's reading; undefined for a page with no words. */
+const pageConfidence = (result: OcrPage): number | undefined => meanConfidence(result.lines.flatMap((l) => l.words));
 
+/**
+ * Pages waiting for OCR while the parse goes on: each page is rendered on the
+ * main thread, recognised on a worker, then handed to `onDone` (in completion
+ * order; what it writes must not depend on that order). At most two pages per
+ * worker wait, so page images in memory stay bounded.
+ */
 export class OcrQueue {
   /** One engine per language set: most books need one; a page in another script (told by its fonts) starts a second. */
   private readonly engines = new Map<string, OcrEngine>();
@@ -54,7 +46,7 @@ export class OcrQueue {
    * `fallbacks`: installed languages to try, in order, on a page its own languages read under
    * OCR_UNREADABLE (a scanned Chinese page in a book taken for English); the most confident reading is kept.
    */
-  constructor(readonly languages: string[], private readonly workers: number, private readonly fallbacks: string[] = []) {}
+  constructor(readonly languages: string[], private readonly workers: number, private readonly fallbacks: readonly string[] = []) {}
 
   private engine(languages: string[]): OcrEngine {
     const key = languages.join('+');

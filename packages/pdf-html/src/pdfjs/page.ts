@@ -15,8 +15,11 @@ export interface PageContent {
   structure?: StructBlock[];
   /** Painted paths, for finding vector-drawn figures. */
   marks: PaintMark[];
-  /** Characters drawn in each font family (subset prefix dropped): what script a garbled text layer was set in. */
-  fonts: Record<string, number>;
+  /**
+   * Characters drawn in each font family (subset prefix dropped): what script a garbled text layer was set
+   * in. Counted when asked, which only a page sent to OCR is; call it before the page is cleaned up.
+   */
+  fonts: () => Record<string, number>;
 }
 
 /** Characters per font family ("QGUVOW+SimSun" counts as "SimSun"). */
@@ -88,7 +91,7 @@ export async function readPage(page: PDFPageProxy, normalize: (s: string) => str
     return { ...d, box: { x: b.x0, y: b.y0, w: b.x1 - b.x0, h: b.y1 - b.y0 } };
   });
   const marks = collectPaintMarks(opList.fnArray, opList.argsArray, OPS, vt);
-  return { width: viewport.width, height: viewport.height, runs, draws, marks, fonts: fontChars(items, font), ...(structure?.length ? { structure } : {}) };
+  return { width: viewport.width, height: viewport.height, runs, draws, marks, fonts: () => fontChars(items, font), ...(structure?.length ? { structure } : {}) };
 }
 
 /**
