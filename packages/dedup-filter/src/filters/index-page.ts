@@ -1,6 +1,6 @@
 import { pageText, type PageView } from './book-view.js';
 import { inBackZone } from './zones.js';
-import { wordCount } from '@mtb/core';
+import { wordCount, words } from '@mtb/core';
 import { KEEP, drop, perBook, type FilterContext, type NodeFilter } from './verdict.js';
 
 const INDEX_TITLE = /^(?:(?:subject|general|author|name|drug) )?index$/i;
@@ -24,7 +24,7 @@ const PROSE_MIN_WORDS = 20;
 const PROSE_MAX_LOCATOR_SHARE = 0.1;
 
 function isProse(text: string): boolean {
-  const tokens = text.split(/\s+/).filter((t) => /[\p{L}\p{N}]/u.test(t));
+  const tokens = words(text);
   return tokens.length >= PROSE_MIN_WORDS && tokens.filter((t) => LOCATOR.test(t)).length < PROSE_MAX_LOCATOR_SHARE * tokens.length;
 }
 
