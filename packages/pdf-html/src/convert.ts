@@ -2,7 +2,7 @@ import { createXXHash64, type IHasher } from 'hash-wasm';
 import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy, PDFPageProxy } from './pdfjs/load.js';
 import { BookError, type CorpusConfig, type StageStatus, reencodeImage, tempPathFor } from '@mtb/core';
 import { inspectPdfBytes, judgeCompleteness, withRebuiltPageTree, type FileFacts } from './damage.js';
 import { Deadline, PageTimeout } from './deadline.js';

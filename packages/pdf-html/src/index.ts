@@ -11,6 +11,7 @@ export { SKIP_REASONS, type SkipReason } from './image-policy.js';
 export { assembleBook, type BookNode, type BookPage } from './layout/book.js';
 export type { Box, FontStyle, Line, PageLayout, PlacedImage, TextRun, FurnitureRole } from './layout/types.js';
 export { openPdf, PDFJS_ASSETS } from './pdfjs/document.js';
+export { pdfjs } from './pdfjs/load.js';
 export { readPage, imageObject } from './pdfjs/page.js';
 export { toRawImage } from './pdfjs/pixels.js';
 export { orderScores, htmlScoredText, truthText, scoreTokens, type OrderScores, type Prf } from './order-score.js';

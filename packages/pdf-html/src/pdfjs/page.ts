@@ -1,8 +1,9 @@
-import { AnnotationMode, OPS, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { AnnotationMode, OPS, type PDFPageProxy } from './load.js';
 import type { Box, StructBlock, TextRun } from '../layout/types.js';
 import { boxUnder, collectImageDraws, multiply, unitSquareBounds, type ImageDraw, type PdfImageData } from './operators.js';
 import { structBlocks, type PdfStructNode } from './structure.js';
 import { collapseLetterSpacing, hasLetterSpacedRun, letterSpacedStrings } from './letter-spacing.js';
+import { watchListStart } from './shared-operator-list.js';
 import { textRuns, type FontFacts, type PdfTextItem, type PdfTextStyle } from './text.js';
 import { collectPaintMarks, type PaintMark } from '../vector/marks.js';
 
@@ -68,6 +69,7 @@ function markItems(items: Array<PdfTextItem | MarkedItem>): PdfTextItem[] {
 export async function readPage(page: PDFPageProxy, normalize: (s: string) => string, opts: ReadOptions = {}): Promise<PageContent> {
   const viewport = page.getViewport({ scale: 1 });
   const vt = viewport.transform;
+  watchListStart(page);
   const opList = await page.getOperatorList({ annotationMode: AnnotationMode.DISABLE });
   const content = await page.getTextContent(opts.tagged ? { includeMarkedContent: true } : undefined);
   const font = (name: string): FontFacts | undefined => (page.commonObjs.has(name) ? (page.commonObjs.get(name) as FontFacts) : undefined);

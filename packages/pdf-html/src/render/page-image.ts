@@ -1,6 +1,7 @@
 import { type Canvas, createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
-import { AnnotationMode, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { AnnotationMode, type PDFPageProxy } from '../pdfjs/load.js';
 import type { Box } from '../layout/types.js';
+import { shareOperatorList } from '../pdfjs/shared-operator-list.js';
 
 /** Pixels of a rendered page or page region: RGBA, row-major. */
 export interface PageImage {
@@ -31,6 +32,7 @@ export async function renderPage(page: PDFPageProxy, scale: number, region?: Box
   const ctx = canvas.getContext('2d');
   // pdf.js' types name the DOM canvas; @napi-rs/canvas is the implementation its Node build expects.
   type RenderParams = Parameters<PDFPageProxy['render']>[0];
+  shareOperatorList(page);
   await page.render({
     canvas: canvas as unknown as RenderParams['canvas'],
     canvasContext: ctx as unknown as RenderParams['canvasContext'],
@@ -53,16 +55,22 @@ function opaquePixels(canvas: Canvas, ctx: SKRSContext2D, width: number, height:
   if (view.length === width * height * 4) {
     const data = new Uint8ClampedArray(view.length);
     data.set(view);
-    let opaque = true;
-    for (let i = 3; i < data.length; i += 4) {
-      if (data[i] !== 255) {
-        opaque = false;
-        break;
-      }
-    }
-    if (opaque) return data;
+    if (allOpaque(data)) return data;
   }
   return ctx.getImageData(0, 0, width, height).data;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Every alpha byte 255: read a pixel per 32-bit word (alpha its high byte on little-endian machines). */
+function allOpaque(data: Uint8ClampedArray): boolean {
+  if (LITTLE_ENDIAN && data.byteOffset % 4 === 0) {
+    const words = new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
+    for (let i = 0; i < words.length; i++) if (words[i]! < 0xff000000) return false;
+    return true;
+  }
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return false;
+  return true;
 }
 
 /** One grey byte per pixel (ITU-R BT.601 luma): what OCR and ink detection read. */

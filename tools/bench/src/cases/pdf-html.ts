@@ -3,11 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { parseCorpusConfig } from '@mtb/core';
-import { furnitureScores, htmlBlocks, paragraphOrder, PDFJS_ASSETS, pdfToHtml, wordF1, type TruthLike } from '@mtb/pdf-html';
+import { furnitureScores, htmlBlocks, paragraphOrder, PDFJS_ASSETS, pdfjs, pdfToHtml, wordF1, type TruthLike } from '@mtb/pdf-html';
 import { generateBook } from '@mtb-tools/sample-gen';
 import type { BenchCase } from '../types.js';
+
+// From the stage's own loader, so the floor runs with the same built-ins (packages/pdf-html/src/pdfjs/natives.ts).
+const { getDocument, OPS } = pdfjs;
 
 /**
  * PDF -> HTML (DESIGN.md 7): the whole stage (layout, furniture, captions,
