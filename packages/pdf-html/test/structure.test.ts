@@ -206,10 +206,10 @@ describe('page structure before lines', () => {
     const [p] = assembleBook([page(1, runs)]);
     expect(texts(p!.nodes)).toEqual(['We then create expressions for the two equations of the model above.', '[code: no.of.species <- 5\nranks <- 1:no.of.species]', 'where the ranks run from the most to the least abundant species.']);
     expect(renderBookHtml('b', [p!])).toContain('<pre>no.of.species &lt;- 5\nranks &lt;- 1:no.of.species</pre>');
-    // A listing broken by a blank line is one listing.
+    // A listing broken by a blank line is one listing; its lines keep their indentation, in characters of its face (5 pt each here).
     const intro = 'The function below adds one to its argument and returns the sum to its caller, as every function in R returns its last value.';
-    const listing = [run(intro, 40, 88, 10, { w: 468 }), mono(run('f <- function(x) {', 40, 100, 10, { w: 90 })), mono(run('x + 1', 52, 112, 10, { w: 30 })), mono(run('}', 40, 136, 10, { w: 6 }))];
-    expect(texts(assembleBook([page(1, listing)])[0]!.nodes)).toEqual([intro, '[code: f <- function(x) {\nx + 1\n}]']);
+    const listing = [run(intro, 40, 88, 10, { w: 468 }), mono(run('f <- function(x) {', 40, 100, 10, { w: 90 })), mono(run('x + 1', 50, 112, 10, { w: 25 })), mono(run('}', 40, 136, 10, { w: 5 }))];
+    expect(texts(assembleBook([page(1, listing)])[0]!.nodes)).toEqual([intro, '[code: f <- function(x) {\n  x + 1\n}]']);
     // A book set in a typewriter face throughout has no code: its lines are its prose.
     const typed = [0, 1, 2, 3].map((i) => mono(run(`The patient was admitted on day ${i} with chest pain and dyspnoea at rest.`, 40, 100 + i * 12, 10, { w: 400 })));
     expect(texts(assembleBook([page(1, typed)])[0]!.nodes).some((t) => t.startsWith('[code'))).toBe(false);

@@ -21,4 +21,32 @@ describe('textRuns', () => {
     const runs = textRuns([item('x <- 1', 700, 'f1'), item('prose', 712, 'f2')], {}, identity, (n) => ({ name: n === 'f1' ? 'OIGPFR+LMMono10-Regular' : 'QDFPSL+LMRoman10-Regular' }), (s) => s);
     expect(runs.map((r) => !!r.font.mono)).toEqual([true, false]);
   });
+
+  // Every glyph of a fixed-pitch face advances the same: width = 0.5 em x characters at 10 pt.
+  const fixed = (str: string, y: number, fontName: string) => ({ str, transform: [10, 0, 0, 10, 72, y], width: 5 * str.length, fontName });
+  const listing = ['RETURN CASE', 'WHEN x = 1', "THEN 'XXX'", 'END ENABLE;'];
+
+  it('marks runs in a face whose name does not say fixed-pitch (IBM BookMasterGothic) as code when its glyphs all advance alike', () => {
+    const faces = new Map([['f1', { name: 'BookMasterGothic-Roman' }], ['f2', { name: 'Helvetica' }]]);
+    const items = [...listing.map((s, i) => fixed(s, 700 + 12 * i, 'f1')), { str: 'Proportional prose', transform: [10, 0, 0, 10, 72, 760], width: 81, fontName: 'f2' }];
+    const runs = textRuns(items, {}, identity, (n) => faces.get(n), (s) => s);
+    expect(runs.map((r) => !!r.font.mono)).toEqual([true, true, true, true, false]);
+  });
+
+  it('does not call a face fixed-pitch on too little evidence, nor one whose advances differ', () => {
+    // Three strings only (the fourth repeats one), then a proportional face whose strings happen to vary a little.
+    const letter = { name: 'Letter' };
+    const few = textRuns([...listing.slice(0, 3), listing[0]!].map((s, i) => fixed(s, 700 + 12 * i, 'f1')), {}, identity, () => letter, (s) => s);
+    expect(few.some((r) => r.font.mono)).toBe(false);
+    const sans = { name: 'Sans' };
+    const varied = textRuns(listing.map((s, i) => ({ ...fixed(s, 700 + 12 * i, 'f1'), width: 5 * s.length * (1 + 0.03 * i) })), {}, identity, () => sans, (s) => s);
+    expect(varied.some((r) => r.font.mono)).toBe(false);
+  });
+
+  it('keeps what earlier pages showed of a face: one listing line on a later page is still code', () => {
+    const face = { name: 'BookMasterGothic-Roman' };
+    textRuns(listing.map((s, i) => fixed(s, 700 + 12 * i, 'f1')), {}, identity, () => face, (s) => s);
+    const [later] = textRuns([fixed('ENABLE;', 700, 'f1')], {}, identity, () => face, (s) => s);
+    expect(later!.font.mono).toBe(true);
+  });
 });

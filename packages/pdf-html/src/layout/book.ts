@@ -96,6 +96,24 @@ function placeNotes(pf: PageFlow): Map<TextFlow, Set<string>> {
  * headings ranked on the book's own type scale, and captions moved into the
  * figure they describe.
  */
+/** Deepest indentation a listing line is given, in characters: past it, a line's offset is a layout accident. */
+const MAX_CODE_INDENT = 40;
+
+/**
+ * A listing's lines, each indented by its offset from the listing's left edge
+ * in characters of its fixed-pitch face (the width over the length of its
+ * lines, which in such a face is one glyph's advance).
+ */
+function indentedListing(lines: Line[]): string {
+  const texts = lines.map((l) => plainText(l.text));
+  const left = Math.min(...lines.map((l) => l.box.x));
+  const advances = lines.map((l, i) => l.box.w / texts[i]!.length).filter((a, i) => texts[i]!.length >= 3 && a > 0).sort((a, b) => a - b);
+  const advance = advances[advances.length >> 1];
+  return texts
+    .map((t, i) => (advance ? ' '.repeat(Math.min(MAX_CODE_INDENT, Math.max(0, Math.round((lines[i]!.box.x - left) / advance)))) : '') + t)
+    .join('\n');
+}
+
 export function assembleBook(pages: PageLayout[]): BookPage[] {
   const roles = detectFurniture(pages);
   const vocab = new Vocabulary();
@@ -133,6 +151,7 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
     };
     const nodes: BookNode[] = pf.head.map(({ line, role }) => ocr({ kind: 'paragraph' as const, text: plainText(line.text), role }, [line]));
     let list: { marker: ListMarker; node: Extract<BookNode, { kind: 'list' }> } | undefined;
+    const codeLines = new Map<Extract<BookNode, { kind: 'code' }>, Line[]>();
     pf.flow.forEach((f, i) => {
       if (f.kind === 'image') {
         list = undefined;
@@ -161,11 +180,14 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
       }
       if (f.block.font.mono && mono < MAX_CODE_SHARE) {
         list = undefined;
-        const code = f.block.lines.map((l) => plainText(l.text)).join('\n');
         // A listing broken into blocks by its blank lines or its indentation is one listing.
         const last = nodes[nodes.length - 1];
-        if (last?.kind === 'code') last.text += `\n${code}`;
-        else nodes.push({ kind: 'code', text: code });
+        if (last?.kind === 'code') codeLines.get(last)!.push(...f.block.lines);
+        else {
+          const node: Extract<BookNode, { kind: 'code' }> = { kind: 'code', text: '' };
+          codeLines.set(node, [...f.block.lines]);
+          nodes.push(node);
+        }
         return;
       }
       const level = f.rotated || f.figureText ? undefined : (f.heading ?? headingLevel(styled(f), scale));
@@ -188,6 +210,7 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
       list = undefined;
       nodes.push(ocr(level ? { kind: 'heading', level, text } : { kind: 'paragraph', text }, f.block.lines));
     });
+    for (const [node, lines] of codeLines) node.text = indentedListing(lines);
     for (const { line, role } of pf.foot) nodes.push(ocr({ kind: 'paragraph', text: plainText(line.text), role }, [line]));
     return { page: pf.page, nodes };
   });

@@ -27,6 +27,57 @@ const BOLD_NAME = /bold|black|heavy|demi|semibold|extrabold|ultra|[-,](?:bd|b)$/
 const ITALIC_NAME = /italic|oblique|[-,](?:it|i)$/i;
 const MONO_NAME = /mono|courier|consol|menlo|typewriter|^(?:cm|sf|ec)tt|^lmtt/i;
 
+/** Distinct strings of at least 3 letters whose advance per character a font must show before it counts as monospaced. */
+const MONO_MIN_STRINGS = 4;
+/** Their largest advance per character over their smallest: a proportional face spreads 15-70% on a page of text. */
+const MONO_MAX_SPREAD = 1.01;
+
+interface AdvanceEvidence {
+  strings: Set<string>;
+  min: number;
+  max: number;
+}
+/** Per font object of a document (pdf.js keeps one per font in commonObjs): what its pages showed so far. */
+const advanceEvidence = new WeakMap<object, AdvanceEvidence>();
+
+/**
+ * Fonts whose every glyph has the same advance: code faces whose names do
+ * not say so (IBM's "BookMasterGothic", a foundry's "Letter Gothic"). Read from
+ * the text items themselves (width over characters and size), because pdf.js
+ * exports a font's fixed-pitch flag only with fontExtraProperties, whose
+ * per-font maps would cross its worker port for every font of every book.
+ * Evidence adds up over a document's pages, so a page with one line of code still
+ * knows its face.
+ */
+function monospacedByAdvance(items: PdfTextItem[], font: (fontName: string) => FontFacts | undefined): Set<string> {
+  const page = new Map<string, AdvanceEvidence>();
+  for (const item of items) {
+    const str = typeof item.str === 'string' ? item.str : '';
+    if (str.replace(/\s/g, '').length < 3) continue;
+    const size = Math.hypot(item.transform[2]!, item.transform[3]!);
+    const advance = item.width / (str.length * size);
+    if (!(advance > 0) || !Number.isFinite(advance)) continue;
+    const key = font(item.fontName) ?? item.fontName;
+    let e = typeof key === 'object' ? advanceEvidence.get(key) : page.get(key);
+    if (!e) {
+      e = { strings: new Set(), min: advance, max: advance };
+      if (typeof key === 'object') advanceEvidence.set(key, e);
+      else page.set(key, e);
+    }
+    if (e.strings.size < MONO_MIN_STRINGS) e.strings.add(str);
+    e.min = Math.min(e.min, advance);
+    e.max = Math.max(e.max, advance);
+  }
+  const mono = new Set<string>();
+  for (const item of items) {
+    if (mono.has(item.fontName)) continue;
+    const key = font(item.fontName) ?? item.fontName;
+    const e = typeof key === 'object' ? advanceEvidence.get(key) : page.get(key);
+    if (e && e.strings.size >= MONO_MIN_STRINGS && e.max <= MONO_MAX_SPREAD * e.min) mono.add(item.fontName);
+  }
+  return mono;
+}
+
 /**
  * pdf.js text items -> runs in viewport space (rotation applied, y down).
  * Weight and slant come from the font's flags and, because subset fonts often
@@ -41,6 +92,7 @@ export function textRuns(
 ): TextRun[] {
   const runs: TextRun[] = [];
   const facts = new Map<string, { bold: boolean; italic: boolean; mono: boolean }>();
+  const fixedPitch = monospacedByAdvance(items, font);
   for (const item of items) {
     if (typeof item.str !== 'string' || !item.str.trim()) continue;
     const m = multiply(viewport, item.transform);
@@ -50,7 +102,7 @@ export function textRuns(
     if (!f) {
       const info = font(item.fontName) ?? {};
       const name = (info.name ?? '').replace(/^[A-Z]{6}\+/, '');
-      f = { bold: !!info.bold || !!info.black || BOLD_NAME.test(name), italic: !!info.italic || ITALIC_NAME.test(name), mono: MONO_NAME.test(name) };
+      f = { bold: !!info.bold || !!info.black || BOLD_NAME.test(name), italic: !!info.italic || ITALIC_NAME.test(name), mono: MONO_NAME.test(name) || fixedPitch.has(item.fontName) };
       facts.set(item.fontName, f);
     }
     const style = styles[item.fontName] ?? {};
