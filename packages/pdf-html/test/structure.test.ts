@@ -40,6 +40,17 @@ describe('page structure before lines', () => {
     expect(texts(p!.nodes)).toEqual(['They identified four states of the community.', `[ol: ${items.join(' | ')}]`]);
   });
 
+  it('takes no column of repeated item openings for a gutter: "• when" set 3.6 pt left of aligned formulas stays on its item', () => {
+    // ma32009 p. 18: each item opens with the same word, then a formula; the openings are 3.5 em wide and end alike.
+    const tails = ['H′(N∗) > 1, the fixed point is monotonically unstable;', '0 < H′(N∗) < 1, the fixed point is monotonically stable;', '−1 < H′(N∗) < 0, the fixed point is oscillatory stable;', 'H′(N∗) = −1, the fixed point is oscillatory; and'];
+    const runs: TextRun[] = [];
+    tails.forEach((t, i) => {
+      runs.push(run('• when', 96.8, 288.7 + i * 13.5, 10.9, { w: 38.4 }));
+      runs.push(run(t, 138.8, 288.7 + i * 13.5, 10.9, { w: 262 }));
+    });
+    expect(buildLines(runs).map((l) => l.text)).toEqual(tails.map((t) => `• when ${t}`));
+  });
+
   it('keeps ordinary word spaces, a section number with its heading and a justified line stretched by a URL', () => {
     const lines = buildLines([
       run('3.5', 40, 100, 14, { w: 20 }),

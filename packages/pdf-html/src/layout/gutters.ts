@@ -21,8 +21,11 @@ const NARROW_GAP_EM = 0.9;
 const REACH_EM = 4;
 /** Left column edges agree to this many points. */
 const ALIGN_PT = 1.5;
-/** Left of a narrow gutter stands a column of text at least this many ems wide; list labels ("a.", "iv)") are narrower. */
-const MIN_COLUMN_EM = 3;
+/**
+ * Left of a narrow gutter stands a column of text at least this many ems wide; list labels ("a.", "iv)") and
+ * repeated item openings before a formula ("• when", 3.5 em) are narrower.
+ */
+const MIN_COLUMN_EM = 5;
 
 /** A multi-level section number: "2.1", "3.4.1" (a lone "1" may be a table's row number). */
 const SECTION_NUMBER = /^\d+(?:\.\d+)+\.?$/;
