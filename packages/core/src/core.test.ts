@@ -7,7 +7,7 @@ import {
   writeFileAtomic, writeFileIfChanged,
   encodePlain, encodeWithSpecials, decode, BOS_ID, EOS_ID, IMAGE_ID, ENDOFCHUNK_ID, PAD_ID,
   recordStage, readBookStatus, safeJoin, unitInterval, letterSpacedTokens, strayCharShare,
-  wordCount, garbledReason,
+  wordCount, garbledReason, isFormula, isGarbledPage, isGarbledPageText,
 } from './index.js';
 
 describe('Chinese and Japanese text', () => {
@@ -30,6 +30,32 @@ describe('Chinese and Japanese text', () => {
     expect(garbledReason(tight, config)).toBeNull();
     // A broken Latin layer is still caught.
     expect(garbledReason('the d x of q r is t b w k the z and p v of y h in l g', config)).toBe('garbled-stray-chars');
+  });
+});
+
+describe('a page of mathematics', () => {
+  // ma32009-math-biology p. 37, as pdf-html gives its blocks: prose between display formulas.
+  const page = [
+    '2.2.5 Proof of the Jury conditions', 'The roots of P (λ) are', '√', 'λ1,2 =', '−a ± a2 − 4b 2', '.',
+    '2.2.6 Complex roots', 'Suppose a2 − 4b < 0. The roots are complex. Since b is equal to the product of the roots, we find that',
+    'b = λ1λ2 = |λ1|2 = |λ22|.', 'Hence λi < 1 ∀ i if and only if b < 1.', 'For the other conditions we introduce the identity:',
+    'a2 − 4b = (|a| − 2)2 − 4(1 + b − |a|).', 'Therefore, when a2 − 4b < 0, the inequality requires (|a| − 2)2 − 4(1 + b − |a|) < 0.',
+    'This can only occur if 1 + b − |a| > 0 ⟹ 1 + b − a > 0 and 1 + b + a > 0.',
+    '= 1 ⟹ |a|−2 = −√|a|2 − 4b ⟹ |a|2−4|a|+4 = |a|2−4b ⟹ |a| = b+1.',
+  ];
+
+  it('is no broken text layer: its formulas are mathematics, not stray symbols', () => {
+    const config = parseCorpusConfig({});
+    expect(isFormula('a2 − 4b = (|a| − 2)2 − 4(1 + b − |a|).')).toBe(true);
+    expect(garbledReason('= 1 ⟹ |a|−2 = −√|a|2 − 4b ⟹ |a|2−4|a|+4 = |a|2−4b ⟹ |a| = b+1.', config)).toBe('garbled-symbols');
+    expect(isGarbledPage(page, config)).toBe(false);
+    // Read as one block with its formulas, as the filter stage read it before, the page passes for a broken layer.
+    expect(isGarbledPageText(page.join('\n'), config)).toBe(true);
+  });
+
+  it('takes no Latin-1 mis-mapping for a formula, though it holds ± × ÷ among its letters', () => {
+    expect(isFormula('Ì±×ÊÏ÷ ÒÀ = ÕÂÎÄ')).toBe(false);
+    expect(isFormula('the rate r = 0.5 × N')).toBe(true);
   });
 });
 

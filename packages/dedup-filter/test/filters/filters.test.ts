@@ -196,10 +196,11 @@ describe('text quality filters', () => {
     const b = midBook((m) => code.forEach((c) => m.text(c, 'code')));
     const r = reasons(b);
     expect(b.nodes.filter((n) => n.role === 'code').map((n) => r.get(n.seq))).toEqual([undefined, undefined, undefined]);
-    // The same lines as body text are judged as prose would be.
-    const asBody = midBook((m) => code.slice(0, 2).forEach((c) => m.text(c)));
+    // The same lines as body text are judged as prose would be (an R condition reads as a formula; this line does not).
+    const shell = 'x <- c($a, @b, #c, %%d) ~ {$$} @ # $ % ^ & *';
+    const asBody = midBook((m) => [...code.slice(0, 2), shell].forEach((c) => m.text(c)));
     const rb = reasons(asBody);
-    expect(code.slice(0, 2).map((c) => rb.get(asBody.nodes.find((n) => n.text === c)!.seq))).toEqual(['fragment', 'garbled-symbols']);
+    expect([...code.slice(0, 2), shell].map((c) => rb.get(asBody.nodes.find((n) => n.text === c)!.seq))).toEqual(['fragment', undefined, 'garbled-symbols']);
   });
 
   it('never read the check marks of a table row as stray glyphs of a broken text layer', () => {
