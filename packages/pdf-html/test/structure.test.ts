@@ -40,6 +40,20 @@ describe('page structure before lines', () => {
     expect(texts(p!.nodes)).toEqual(['They identified four states of the community.', `[ol: ${items.join(' | ')}]`]);
   });
 
+  it('reads a roster printed without markers as one list, and neither short sentences nor a column of one-word row heads as one', () => {
+    const intro = 'The people below have worked in the lab since it opened, as students, research assistants and postdoctoral fellows.';
+    const names = ['Ansh Patel (2021 –)', 'Aaryan Agrawal (2023 –)', 'DJ Matusz (2023 –)', 'Emma Reeder (2023 –)'];
+    const roster = [run(intro, 40, 88, 10, { w: 468 }), ...names.map((t, i) => run(t, 56, 112 + i * 18, 10, { w: 110 }))];
+    expect(texts(assembleBook([page(1, roster)])[0]!.nodes)).toEqual([intro, `[ul: ${names.join(' | ')}]`]);
+    // Short lines that end as sentences do are prose, however evenly set.
+    const said = ['It is rare.', 'Rest is essential.', 'Ask for help early.'];
+    const prose = said.map((t, i) => run(t, 56, 112 + i * 18, 10, { w: 90 }));
+    expect(texts(assembleBook([page(1, prose)])[0]!.nodes)).toEqual(said);
+    // One-word labels stacked at an even pitch (a table's row heads the layout missed) stay apart.
+    const heads = ['Resolution', 'Redundancy', 'Completeness'].map((t, i) => run(t, 56, 112 + i * 18, 10, { w: 60 }));
+    expect(texts(assembleBook([page(1, heads)])[0]!.nodes)).toEqual(['Resolution', 'Redundancy', 'Completeness']);
+  });
+
   it('takes no column of repeated item openings for a gutter: "• when" set 3.6 pt left of aligned formulas stays on its item', () => {
     // ma32009 p. 18: each item opens with the same word, then a formula; the openings are 3.5 em wide and end alike.
     const tails = ['H′(N∗) > 1, the fixed point is monotonically unstable;', '0 < H′(N∗) < 1, the fixed point is monotonically stable;', '−1 < H′(N∗) < 0, the fixed point is oscillatory stable;', 'H′(N∗) = −1, the fixed point is oscillatory; and'];

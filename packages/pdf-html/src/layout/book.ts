@@ -4,6 +4,7 @@ import { headingLevel, headingScale, type StyledText } from './headings.js';
 import { meanConfidence } from './lines.js';
 import { continuesList, listMarker, type ListMarker, type ListType } from './lists.js';
 import { markerLabels, plainText, resolveMarkers } from './marks.js';
+import { unmarkedLists } from './plain-lists.js';
 import { continuesInto, isBody, isCaptionFlow, joinFlows, pageFlow, type NoteRole, type PageFlow, type TextFlow } from './page-flow.js';
 import { Vocabulary } from './text.js';
 import type { FurnitureRole, Line, PageLayout, PlacedImage } from './types.js';
@@ -28,6 +29,8 @@ export interface BookPage {
 
 /** Past this share of the book's characters in fixed-pitch blocks, the face is the book's own, not code's. */
 const MAX_CODE_SHARE = 0.5;
+/** Share of the page's width a text block usually spans (6.5 of 8.5 inches, less margins for notes). */
+const TYPICAL_MEASURE_SHARE = 0.6;
 
 /** The share of the book's body characters set in fixed-pitch blocks. */
 function codeShare(flows: PageFlow[]): number {
@@ -127,7 +130,7 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
   const styled = (f: TextFlow, page?: number): StyledText => ({ text: plainText(f.text), font: f.block.font, lineCount: f.block.lines.length, page });
   const scale = headingScale(flows.flatMap((pf) => pf.flow.filter((f): f is TextFlow => f.kind === 'text' && !f.role).map((f) => styled(f, pf.page))));
 
-  return flows.map((pf) => {
+  return flows.map((pf, pageIndex) => {
     const resolved = placeNotes(pf);
     const textOf = (f: TextFlow): string => resolveMarkers(f.text, resolved.get(f) ?? new Set());
     const captionIdx: number[] = [];
@@ -152,7 +155,23 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
     const nodes: BookNode[] = pf.head.map(({ line, role }) => ocr({ kind: 'paragraph' as const, text: plainText(line.text), role }, [line]));
     let list: { marker: ListMarker; node: Extract<BookNode, { kind: 'list' }> } | undefined;
     const codeLines = new Map<Extract<BookNode, { kind: 'code' }>, Line[]>();
+    // Short lines listed without markers (a roster of names): each run one list, read before its lines would be paragraphs.
+    // The text measure: the widest block, or on a page of short lines (a roster) what a text block usually spans.
+    const measure = Math.max(TYPICAL_MEASURE_SHARE * pages[pageIndex]!.width, ...pf.flow.map((f) => (f.kind === 'text' ? f.block.box.w : 0)));
+    const plainItem = (f: TextFlow): boolean =>
+      !f.role && !f.rotated && !f.figureText && !f.heading && !f.block.font.mono && !isCaptionFlow(f) && !listMarker(f.text) && headingLevel(styled(f), scale) === undefined;
+    const listRuns = new Map<number, number>(unmarkedLists(pf.flow.map((f) => (f.kind === 'text' ? f : undefined)), measure, plainItem));
+    let listEnd = -1;
     pf.flow.forEach((f, i) => {
+      if (i <= listEnd) return;
+      const end = listRuns.get(i);
+      if (end !== undefined) {
+        list = undefined;
+        listEnd = end;
+        const items = pf.flow.slice(i, end + 1) as TextFlow[];
+        nodes.push(ocr({ kind: 'list', ordered: false, items: items.map(textOf) }, items.flatMap((t) => t.block.lines)));
+        return;
+      }
       if (f.kind === 'image') {
         list = undefined;
         const c = captionOfImage.get(i);
