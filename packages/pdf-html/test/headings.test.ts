@@ -36,6 +36,13 @@ describe('headings', () => {
     expect(a.sizes).toEqual([14]);
     expect(headingLevel(article[2]!, a)).toBeUndefined();
     expect(headingLevel(article[4]!, a)).toBe(1);
+    // tam-review.pdf: section heads in that size, bold, on page after page make it a heading size for bold text only.
+    const paper = [body, body, on(t('Introduction', 10.9, true), 2), on(t('Theory of Reasoned Action', 10.9, true), 3), on(t('Mohammad Chuttur Indiana University, USA', 10.9), 1), on(t('Keywords: Technology Acceptance, TAM.', 10.9), 1)];
+    const p = headingScale(paper);
+    expect(p.sizes).toEqual([11]);
+    expect(headingLevel(paper[2]!, p)).toBe(1);
+    expect(headingLevel(paper[4]!, p)).toBeUndefined();
+    expect(headingLevel(paper[5]!, p)).toBeUndefined();
   });
 
   it('takes short bold text at body size for the lowest heading and leaves body text alone', () => {

@@ -13,6 +13,8 @@ export interface HeadingScale {
   bodyBold: boolean;
   /** Heading sizes used more than once, largest first; index + 1 is the heading level (capped at 3). */
   sizes: number[];
+  /** Of the sizes below CLEAR_RATIO, the weights ("12|true") short blocks use on several pages: only these are headings. */
+  marginalStyles: string[];
 }
 
 /** Text this much larger than the body text is a heading candidate: LaTeX's \large in an 11 pt book is 12 on 10.95 (1.096). */
@@ -53,22 +55,29 @@ export function headingScale(blocks: StyledText[]): HeadingScale {
   const bodySize = Number(sizeStr);
   const uses = new Map<number, number>();
   const pages = new Map<number, Set<number | undefined>>();
+  const stylePages = new Map<string, Set<number | undefined>>();
   for (const b of blocks) {
     if (!looksLikeHeading(b) || b.font.size < bodySize * SIZE_RATIO) continue;
     const size = round(b.font.size);
     uses.set(size, (uses.get(size) ?? 0) + 1);
     pages.set(size, (pages.get(size) ?? new Set()).add(b.page));
+    const style = `${size}|${!!b.font.bold}`;
+    stylePages.set(style, (stylePages.get(style) ?? new Set()).add(b.page));
   }
   // A size used once (the title on the title page, a display line) does not take a rank of its own.
   const sizes = [...uses.entries()].filter(([size, n]) => (n >= 2 || uses.size === 1) && (size >= bodySize * CLEAR_RATIO || pages.get(size)!.size >= 2)).map(([size]) => size);
-  return { bodySize, bodyBold: boldStr === 'true', sizes: sizes.sort((a, b) => b - a) };
+  // Just above the body size, the weight tells too: section heads in 12 pt bold on every page make no heading of a
+  // title page's author and keywords lines in 12 pt regular.
+  const marginalStyles = [...stylePages.entries()].filter(([style, p]) => Number(style.split('|')[0]) < bodySize * CLEAR_RATIO && p.size >= 2).map(([style]) => style);
+  return { bodySize, bodyBold: boldStr === 'true', sizes: sizes.sort((a, b) => b - a), marginalStyles };
 }
 
 /** 1..3 for a heading, undefined for body text. Bold text at body size is the lowest level. */
 export function headingLevel(b: StyledText, scale: HeadingScale): 1 | 2 | 3 | undefined {
   if (!looksLikeHeading(b)) return undefined;
   // Between SIZE_RATIO and CLEAR_RATIO a size is a heading's only if the scale ranked it (used on several pages).
-  if (b.font.size >= scale.bodySize * SIZE_RATIO && (b.font.size >= scale.bodySize * CLEAR_RATIO || scale.sizes.includes(round(b.font.size)))) {
+  const marginal = b.font.size < scale.bodySize * CLEAR_RATIO;
+  if (b.font.size >= scale.bodySize * SIZE_RATIO && (!marginal || (scale.sizes.includes(round(b.font.size)) && scale.marginalStyles.includes(`${round(b.font.size)}|${!!b.font.bold}`)))) {
     const size = round(b.font.size);
     const rank = scale.sizes.indexOf(size);
     // An unranked (single-use) size sits at the level of the ranked sizes above it.
