@@ -47,6 +47,19 @@ describe('findVectorFigures on hand-made pages', () => {
     expect(findVectorFigures(PAGE, [...axes, curve, ...yTicks, ...yTicks], [], [...labels, caption, ...body], 10)).toEqual([]);
   });
 
+  it('a flat plot panel (148 x 30 pt) with ticks on both axes is a figure; the same flat strokes without ticks are none', () => {
+    // ma32009-math-biology p. 18: six panels this flat make one figure of a cobweb diagram.
+    const axes = [mark('rule', box(122, 412, 148, 0)), mark('rule', box(122, 382, 0, 30))];
+    const curve = mark('shape', box(124, 384, 144, 26), { weight: 100 });
+    const xTicks = [0, 1, 2].map((i) => mark('rule', box(126 + 65 * i, 412, 0, 3.5), { filled: true }));
+    const yTicks = [0, 1, 2].map((i) => mark('rule', box(118.5, 384 + 11 * i, 3.5, 0), { filled: true }));
+    const ticks = [run('1.5', 126, 424, 9.9, { w: 16 }), run('2.0', 191, 424, 9.9, { w: 16 }), run('2.5', 256, 424, 9.9, { w: 16 })];
+    const figures = findVectorFigures(PAGE, [...axes, curve, ...xTicks, ...yTicks], [], [...ticks, ...body], 10);
+    expect(figures).toHaveLength(1);
+    expect([...figures[0]!.labels].map((r) => r.text).sort()).toEqual(['1.5', '2.0', '2.5']);
+    expect(findVectorFigures(PAGE, [...axes, curve], [], [...ticks, ...body], 10)).toEqual([]);
+  });
+
   it('prose whose middle falls inside a plot but that runs out of it stays text', () => {
     const { marks, labels } = plot();
     const under = run('tion{Left, predicted trajectories of the two species in the model. Based on', 72, 472, 10, { w: 470 });

@@ -9,6 +9,8 @@ const CELL = 2;
 const JOIN_GAP = 8;
 /** A figure is at least this big (points): icons, bullets and dingbats are smaller. */
 const MIN_SIDE = 36;
+/** A plot's panel (ticks on both axes) may be this flat: its labels around it make the figure's size. */
+const MIN_PLOT_SIDE = 20;
 const MIN_AREA_SHARE = 0.01;
 /** Marks covering more of the page than this are backgrounds and page frames. */
 const BACKGROUND_SHARE = 0.6;
@@ -153,12 +155,14 @@ export function findVectorFigures(
   };
   const candidates = stats.filter((s) => {
     const b = s.box;
-    if (Math.min(b.w, b.h) < MIN_SIDE || area(b) < MIN_AREA_SHARE * pageArea) return false;
+    // Ticks on both axes make a plot however flat its panel (ma32009 p. 18: six 148 x 30 pt panels of one figure).
+    const ticked = Math.min(s.hTicks, s.vTicks) >= MIN_AXIS_TICKS && s.hTicks + s.vTicks >= MIN_TICKS;
+    if (ticked ? Math.min(b.w, b.h) < MIN_PLOT_SIDE : Math.min(b.w, b.h) < MIN_SIDE || area(b) < MIN_AREA_SHARE * pageArea) return false;
     const text = textShare(b);
     if (text > MAX_TEXT_SHARE || proseShare(b) > MAX_PROSE_SHARE) return false;
     if (s.weight >= MIN_WEIGHT) return true;
     // Ticks on both axes and a curve: a plot whose line has few segments.
-    if (s.weight >= MIN_PLOT_WEIGHT && Math.min(s.hTicks, s.vTicks) >= MIN_AXIS_TICKS && s.hTicks + s.vTicks >= MIN_TICKS) return true;
+    if (s.weight >= MIN_PLOT_WEIGHT && ticked) return true;
     if (s.draws.length > 0 && (s.weight >= MIN_COMPOSITE_WEIGHT || s.shadings > 0 || s.strips >= 2)) return true;
     return (s.bars >= MIN_BARS && text <= MAX_BAR_TEXT_SHARE) || (s.thickBars >= MANY_BARS && text <= MAX_CHART_TEXT_SHARE);
   });
