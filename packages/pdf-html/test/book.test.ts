@@ -64,6 +64,19 @@ describe('rotated text', () => {
     const out = texts([...body, ...heads]);
     expect(out.slice(out.indexOf('User action'), out.indexOf('User action') + 4)).toEqual(['User action', '*JOBCTL', 'QIBM_DB_SECADM', 'No Authority']);
   });
+  it("rotated heads right above a table are its first row, a head over a column no row ticks opening that column", () => {
+    // docling-redp5110 Table 2-2: no row ticks QIBM_DB_SECADM, so the rows alone give that column no place.
+    const rows = ['SET CURRENT DEGREE (SQL statement)', 'ANALYZE PLAN CACHE procedure', 'DUMP PLAN CACHE procedure', 'MODIFY PLAN CACHE procedure'];
+    const table = rows.flatMap((t, i) => [line(t, 60, 250 + 14 * i, 9, { w: 180 }), line('X', 402, 250 + 14 * i, 9, { w: 6 }), line('X', 452, 250 + 14 * i, 9, { w: 6 })]);
+    const heads = [rot('*JOBCTL', 400, 235, 50), rot('QIBM_DB_SECADM', 425, 235, 90), rot('No Authority', 450, 235, 60)];
+    const [p] = assembleBook([{ page: 1, width: 600, height: 800, lines: [body[0]!, line('User action', 60, 235, 9, { w: 60 }), ...table, ...heads], images: [] }]);
+    const t = p!.nodes.find((n) => n.kind === 'table');
+    expect(t && t.kind === 'table' ? t.rows.slice(0, 2) : undefined).toEqual([
+      ['User action', '*JOBCTL', 'QIBM_DB_SECADM', 'No Authority'],
+      ['SET CURRENT DEGREE (SQL statement)', 'X', '', 'X'],
+    ]);
+    expect(p!.nodes.some((n) => 'text' in n && /JOBCTL|User action/.test(n.text))).toBe(false);
+  });
   it('a rotated banner in the margin still reads after the body', () => {
     const out = texts([...body, rot('Downloaded from example.org on 1 May 2020', 10, 700, 400)]);
     expect(out[out.length - 1]).toBe('Downloaded from example.org on 1 May 2020');

@@ -269,11 +269,54 @@ export function pageFlow(p: PageLayout, roleOf: Map<number, FurnitureRole>, voca
     const left = Math.min(...row.map((l) => l.box.x));
     const anchor = withNotes.findLastIndex((f) => f.kind === 'text' && !f.role && !f.rotated && f.block.box.y >= top - em && f.block.box.y < base && f.block.box.x + f.block.box.w <= left);
     if (anchor < 0) continue;
-    withNotes.splice(anchor + 1, 0, ...row.map(rotatedFlow));
     for (const l of row) inRow.add(l);
+    // Heads standing right above a table are its first row, the head text left of them over its first column.
+    const table = withNotes.find((f): f is { kind: 'table'; table: Table } => f.kind === 'table' && headsOver(f.table, row, base, em));
+    if (table) {
+      const head = withNotes[anchor] as TextFlow;
+      withNotes.splice(anchor, 1);
+      table.table = withHeadRow(table.table, head, row);
+      continue;
+    }
+    withNotes.splice(anchor + 1, 0, ...row.map(rotatedFlow));
   }
   for (const line of rotated.filter((l) => !inRow.has(l)).sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x)) withNotes.push(rotatedFlow(line));
   return { page: p.page, height: p.height, head, foot, flow: withNotes };
+}
+
+/** Rotated heads stand at most this many ems above the table they head. */
+const HEAD_GAP_EM = 2;
+
+/** Does this row of rotated heads stand right above the table, over its columns? */
+function headsOver(table: Table, heads: Line[], base: number, em: number): boolean {
+  if (!table.columns?.length) return false;
+  const gap = table.box.y - base;
+  if (gap < -0.5 * em || gap > HEAD_GAP_EM * em) return false;
+  return heads.every((h) => h.box.x >= table.box.x - em && h.box.x + h.box.w <= table.box.x + table.box.w + 2 * em);
+}
+
+/**
+ * The table with the heads as its first row: each rotated head over the
+ * column its middle stands in (a head over no column, whose cells are all
+ * empty, opens one), the head text left of them over the first column.
+ */
+function withHeadRow(table: Table, head: TextFlow, heads: Line[]): Table {
+  const mid = (h: Line): number => h.box.x + h.box.w / 2;
+  const over = (columns: Table['columns'] & object, h: Line): number => columns.findIndex((c, i) => i > 0 && mid(h) >= c.x0 - 2 && mid(h) <= c.x1 + 2);
+  const columns = [...table.columns!];
+  // A head over no column opens one: a column no row ticks.
+  for (const h of heads) if (over(columns, h) < 0) columns.push({ x0: h.box.x, x1: h.box.x + h.box.w });
+  const order = columns.map((c, i) => ({ c, i })).sort((a, b) => a.c.x0 - b.c.x0);
+  const sorted = order.map((o) => o.c);
+  const rows = table.rows.map((r) => order.map(({ i }) => r[i] ?? ''));
+  const first = sorted.map(() => '');
+  first[0] = head.text;
+  for (const h of heads) {
+    const i = over(sorted, h);
+    first[i] = first[i] ? `${first[i]} ${h.text}` : h.text;
+  }
+  const box = [head.block.box, ...heads.map((h) => h.box)].reduce((a, b) => union(a, b), table.box);
+  return { box, rows: [first, ...rows], columns: sorted };
 }
 
 /** Rotated column heads of a table: at least this many short rotated lines side by side, their feet on one line. */
