@@ -70,15 +70,26 @@ interface RawLine {
  * installed npm packages on disk: no worker ever looks for them on the
  * network or writes a cache file.
  */
+/** A worker idle this long is stopped; the next page that needs OCR starts one again (about a second). */
+const IDLE_WORKER_MS = 5000;
+
 export class OcrEngine {
   private readonly idle: Tesseract.Worker[] = [];
   private readonly all: Array<Promise<Tesseract.Worker>> = [];
   private readonly waiting: Array<(w: Tesseract.Worker) => void> = [];
+  /** Idle workers' retirement timers, and the promise each worker was started as (its place in `all`). */
+  private readonly timers = new Map<Tesseract.Worker, NodeJS.Timeout>();
+  private readonly started = new Map<Tesseract.Worker, Promise<Tesseract.Worker>>();
   private models: ReturnType<typeof languageFolder> | undefined;
   readonly maxWorkers: number;
 
-  constructor(readonly languages: string[], workers = 0) {
+  constructor(readonly languages: string[], workers = 0, private readonly idleMs = IDLE_WORKER_MS) {
     this.maxWorkers = workers > 0 ? workers : availableParallelism();
+  }
+
+  /** Workers started and not stopped (running, idle or starting). */
+  get liveWorkers(): number {
+    return this.all.length;
   }
 
   private startWorker(): Promise<Tesseract.Worker> {
@@ -91,20 +102,41 @@ export class OcrEngine {
       return worker;
     })();
     this.all.push(started);
+    void started.then((w) => this.started.set(w, started), () => undefined);
     return started;
   }
 
   private async acquire(): Promise<Tesseract.Worker> {
     const free = this.idle.pop();
-    if (free) return free;
+    if (free) {
+      clearTimeout(this.timers.get(free));
+      this.timers.delete(free);
+      return free;
+    }
     if (this.all.length < this.maxWorkers) return this.startWorker();
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   private release(worker: Tesseract.Worker): void {
     const next = this.waiting.shift();
-    if (next) next(worker);
-    else this.idle.push(worker);
+    if (next) return next(worker);
+    this.idle.push(worker);
+    // A worker holds its model and WebAssembly heap (100-170 MB): one left idle while the rest of a born-digital
+    // book converts (an image-only cover, a few garbled pages) is memory the book's largest images need.
+    const timer = setTimeout(() => void this.retire(worker), this.idleMs);
+    timer.unref();
+    this.timers.set(worker, timer);
+  }
+
+  private async retire(worker: Tesseract.Worker): Promise<void> {
+    this.timers.delete(worker);
+    const at = this.idle.indexOf(worker);
+    if (at < 0) return;
+    this.idle.splice(at, 1);
+    const place = this.all.indexOf(this.started.get(worker)!);
+    if (place >= 0) this.all.splice(place, 1);
+    this.started.delete(worker);
+    await worker.terminate().catch(() => undefined);
   }
 
   /** Lines of words with boxes and confidences, in the image's pixels. */
@@ -135,6 +167,9 @@ export class OcrEngine {
   }
 
   async close(): Promise<void> {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.started.clear();
     const workers = await Promise.allSettled(this.all);
     this.all.length = 0;
     this.idle.length = 0;
