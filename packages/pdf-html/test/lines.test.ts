@@ -9,6 +9,16 @@ describe('buildLines', () => {
     expect(lines.map((l) => l.text)).toEqual(['Hello world']);
   });
 
+  it('drops letters of a line drawn again over it in place, and keeps a short word beside a line', () => {
+    // docling-redp5110 p. 10: the producer drew some letters of the line a second time, where they stand.
+    const full = 'Specifies that the row permission is to be initially disabled';
+    const again = [run('S', 311.7, 382.9, 9.2, { w: 4.2 }), run('ifi', 329.3, 382.9, 9.2, { w: 7 }), run('th t th', 346.4, 382.9, 9.2, { w: 25.3 }), run('i iti ll', 467.4, 382.9, 9.2, { w: 22.8 }), run('bl d', 511.3, 382.9, 9.2, { w: 16.3 })];
+    const lines = buildLines([run(full, 311.7, 382.9, 9.2, { w: 215.9 }), ...again]);
+    expect(lines.map((l) => l.text)).toEqual([full]);
+    // Words that only continue the line are kept.
+    expect(buildLines([run('The heart', 30, 100, 10, { w: 45 }), run('pumps', 78, 100, 10, { w: 28 })]).map((l) => l.text)).toEqual(['The heart pumps']);
+  });
+
   it('keeps superscripts on their line and takes the line style from most characters', () => {
     const lines = buildLines([run('E = mc', 30, 100, 10, { w: 30 }), run('2', 60, 96, 6, { w: 3 }), run('holds', 66, 100, 10)]);
     expect(lines).toHaveLength(1);

@@ -230,7 +230,34 @@ function dropOverprint(runs: TextRun[]): TextRun[] {
     );
     if (!dup) out.push(run);
   }
-  return out;
+  return out.filter((run) => !out.some((by) => overprints(run, by)));
+}
+
+/** Characters of slack either side when a covering run's text is matched by position (its glyphs are not all alike wide). */
+const OVERPRINT_SLACK = 4;
+
+/**
+ * Is `run` some of `by`'s glyphs drawn again over it? Some producers draw a
+ * line, then a few of its letters once more in place ("S", "ifi", "th t th",
+ * "i iti ll" over "Specifies that the row permission is to be initially
+ * disabled"), which read in would garble the line. Such a run lies within the
+ * other's extent on its baseline and its letters are, in order, the letters
+ * the other draws there.
+ */
+function overprints(run: TextRun, by: TextRun): boolean {
+  if (by === run || by.text.length <= run.text.length || Math.abs(by.baseline - run.baseline) >= 0.2 * run.font.size || Math.abs(by.font.size - run.font.size) > 0.5) return false;
+  if (run.box.x < by.box.x - 0.5 || right(run.box) > right(by.box) + 0.5) return false;
+  const per = by.box.w / by.text.length;
+  if (!(per > 0)) return false;
+  const from = Math.max(0, Math.floor((run.box.x - by.box.x) / per) - OVERPRINT_SLACK);
+  const to = Math.ceil((right(run.box) - by.box.x) / per) + OVERPRINT_SLACK;
+  const drawn = by.text.slice(from, to).replace(/\s/g, '');
+  let i = 0;
+  for (const ch of run.text.replace(/\s/g, '')) {
+    i = drawn.indexOf(ch, i) + 1;
+    if (i === 0) return false;
+  }
+  return true;
 }
 
 function makeLine(runs: TextRun[]): Line {
