@@ -91,14 +91,6 @@ function placeNotes(pf: PageFlow): Map<TextFlow, Set<string>> {
   return resolved;
 }
 
-/**
- * Pages of lines and placed images -> the book's logical structure: furniture
- * marked (book-wide), each page's structure from its whitespace (margin notes,
- * footnotes, tables, columns) and its reading order, paragraphs rebuilt across
- * lines, columns, figures and pages with words rejoined, lists and their items,
- * headings ranked on the book's own type scale, and captions moved into the
- * figure they describe.
- */
 /** Deepest indentation a listing line is given, in characters: past it, a line's offset is a layout accident. */
 const MAX_CODE_INDENT = 40;
 
@@ -117,6 +109,14 @@ function indentedListing(lines: Line[]): string {
     .join('\n');
 }
 
+/**
+ * Pages of lines and placed images -> the book's logical structure: furniture
+ * marked (book-wide), each page's structure from its whitespace (margin notes,
+ * footnotes, tables, columns) and its reading order, paragraphs rebuilt across
+ * lines, columns, figures and pages with words rejoined, lists and their items,
+ * headings ranked on the book's own type scale, and captions moved into the
+ * figure they describe.
+ */
 export function assembleBook(pages: PageLayout[]): BookPage[] {
   const roles = detectFurniture(pages);
   const vocab = new Vocabulary();
@@ -155,11 +155,11 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
     const nodes: BookNode[] = pf.head.map(({ line, role }) => ocr({ kind: 'paragraph' as const, text: plainText(line.text), role }, [line]));
     let list: { marker: ListMarker; node: Extract<BookNode, { kind: 'list' }> } | undefined;
     const codeLines = new Map<Extract<BookNode, { kind: 'code' }>, Line[]>();
-    // Short lines listed without markers (a roster of names): each run one list, read before its lines would be paragraphs.
     // The text measure: the widest block, or on a page of short lines (a roster) what a text block usually spans.
     const measure = Math.max(TYPICAL_MEASURE_SHARE * pages[pageIndex]!.width, ...pf.flow.map((f) => (f.kind === 'text' ? f.block.box.w : 0)));
     const plainItem = (f: TextFlow): boolean =>
       !f.role && !f.rotated && !f.figureText && !f.heading && !f.block.font.mono && !isCaptionFlow(f) && !listMarker(f.text) && headingLevel(styled(f), scale) === undefined;
+    // Short lines listed without markers (a roster of names): each run one list, read before its lines would be paragraphs.
     const listRuns = new Map<number, number>(unmarkedLists(pf.flow.map((f) => (f.kind === 'text' ? f : undefined)), measure, plainItem));
     let listEnd = -1;
     pf.flow.forEach((f, i) => {

@@ -25,6 +25,8 @@ const MAX_HEADING_LINES = 3;
 const MAX_HEADING_CHARS = 160;
 
 const round = (size: number): number => Math.round(size * 2) / 2;
+/** A size (rounded to half points) and weight: "12|true". */
+const styleKey = (font: { size: number; bold: boolean }): string => `${round(font.size)}|${!!font.bold}`;
 
 function looksLikeHeading(b: StyledText): boolean {
   // An equation set larger than the text ("∑n Let cp = Tj ...") is no heading.
@@ -40,7 +42,7 @@ function looksLikeHeading(b: StyledText): boolean {
 export function headingScale(blocks: StyledText[]): HeadingScale {
   const chars = new Map<string, number>();
   for (const b of blocks) {
-    const k = `${round(b.font.size)}|${b.font.bold}`;
+    const k = styleKey(b.font);
     chars.set(k, (chars.get(k) ?? 0) + b.text.length);
   }
   let bodyKey = '10|false';
@@ -61,7 +63,7 @@ export function headingScale(blocks: StyledText[]): HeadingScale {
     const size = round(b.font.size);
     uses.set(size, (uses.get(size) ?? 0) + 1);
     pages.set(size, (pages.get(size) ?? new Set()).add(b.page));
-    const style = `${size}|${!!b.font.bold}`;
+    const style = styleKey(b.font);
     stylePages.set(style, (stylePages.get(style) ?? new Set()).add(b.page));
   }
   // A size used once (the title on the title page, a display line) does not take a rank of its own.
@@ -75,9 +77,10 @@ export function headingScale(blocks: StyledText[]): HeadingScale {
 /** 1..3 for a heading, undefined for body text. Bold text at body size is the lowest level. */
 export function headingLevel(b: StyledText, scale: HeadingScale): 1 | 2 | 3 | undefined {
   if (!looksLikeHeading(b)) return undefined;
-  // Between SIZE_RATIO and CLEAR_RATIO a size is a heading's only if the scale ranked it (used on several pages).
+  // Between SIZE_RATIO and CLEAR_RATIO a size is a heading's only in a weight short blocks use on several pages
+  // (which also ranks the size).
   const marginal = b.font.size < scale.bodySize * CLEAR_RATIO;
-  if (b.font.size >= scale.bodySize * SIZE_RATIO && (!marginal || (scale.sizes.includes(round(b.font.size)) && scale.marginalStyles.includes(`${round(b.font.size)}|${!!b.font.bold}`)))) {
+  if (b.font.size >= scale.bodySize * SIZE_RATIO && (!marginal || scale.marginalStyles.includes(styleKey(b.font)))) {
     const size = round(b.font.size);
     const rank = scale.sizes.indexOf(size);
     // An unranked (single-use) size sits at the level of the ranked sizes above it.

@@ -6,7 +6,7 @@ import { leadingLabel } from './marks.js';
 import { splitMargin } from './margins.js';
 import { buildParagraphs, type TextBlock } from './paragraphs.js';
 import { readingOrder } from './reading-order.js';
-import { detectTables, type Table } from './tables.js';
+import { detectTables, type Column, type Table } from './tables.js';
 import { taggedFlow } from './tagged-flow.js';
 import { joinLines, type Vocabulary } from './text.js';
 import { type FurnitureRole, type Line, type PageLayout, type PlacedImage, bottom, union } from './types.js';
@@ -302,7 +302,7 @@ function headsOver(table: Table, heads: Line[], base: number, em: number): boole
  */
 function withHeadRow(table: Table, head: TextFlow, heads: Line[]): Table {
   const mid = (h: Line): number => h.box.x + h.box.w / 2;
-  const over = (columns: Table['columns'] & object, h: Line): number => columns.findIndex((c, i) => i > 0 && mid(h) >= c.x0 - 2 && mid(h) <= c.x1 + 2);
+  const over = (columns: Column[], h: Line): number => columns.findIndex((c, i) => i > 0 && mid(h) >= c.x0 - 2 && mid(h) <= c.x1 + 2);
   const columns = [...table.columns!];
   // A head over no column opens one: a column no row ticks.
   for (const h of heads) if (over(columns, h) < 0) columns.push({ x0: h.box.x, x1: h.box.x + h.box.w });

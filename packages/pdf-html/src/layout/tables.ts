@@ -8,7 +8,7 @@ export interface Table {
   /** Rows top to bottom, cells left to right; a cell wrapped over several lines is one string. */
   rows: string[][];
   /** Each column's extent on the page (x from, x to), left to right: where heads set apart from the rows belong. */
-  columns?: Array<{ x0: number; x1: number }>;
+  columns?: Column[];
 }
 
 /** Rows of one table follow each other at most this many ems apart. */
@@ -28,7 +28,8 @@ interface Row {
   cells: Line[];
 }
 
-interface Column {
+/** A column's extent on the page: x from, x to. */
+export interface Column {
   x0: number;
   x1: number;
 }
@@ -334,5 +335,5 @@ function toTable(c: Candidate): Table {
   const order = columnOrder(c);
   const rows = c.rows.map((r) => order.map((i) => joinLines((r.get(i) ?? []).sort((a, b) => a.box.y - b.box.y).map((l) => l.text))));
   const box = c.lines.map((l) => l.box).reduce((a, b) => union(a, b));
-  return { box, rows, columns: order.map((i) => ({ x0: c.columns[i]!.x0, x1: c.columns[i]!.x1 })) };
+  return { box, rows, columns: order.map((i) => ({ ...c.columns[i]! })) };
 }

@@ -63,6 +63,9 @@ interface RawLine {
   rowAttributes?: { rowHeight: number; descenders: number };
 }
 
+/** A worker idle this long is stopped; the next page that needs OCR starts one again (about a second). */
+const IDLE_WORKER_MS = 5000;
+
 /**
  * A pool of tesseract.js workers (worker threads, one per core by default),
  * started on the first page that needs them and only as many as pages wait:
@@ -70,9 +73,6 @@ interface RawLine {
  * installed npm packages on disk: no worker ever looks for them on the
  * network or writes a cache file.
  */
-/** A worker idle this long is stopped; the next page that needs OCR starts one again (about a second). */
-const IDLE_WORKER_MS = 5000;
-
 export class OcrEngine {
   private readonly idle: Tesseract.Worker[] = [];
   private readonly all: Array<Promise<Tesseract.Worker>> = [];

@@ -13,8 +13,6 @@ export type OcrMode = 'auto' | 'off' | 'force';
  */
 export type PageKind = 'text' | 'scanned' | 'garbled' | 'forced';
 
-export type { GarbledPageSettings };
-
 /** Fewer visible characters than this is no usable text layer: a watermark, a stamp, a page number. */
 export const MIN_TEXT_LAYER_CHARS = 100;
 /** Images covering at least this share of a page make it a scan (when it has no usable text); a page of photos leaves margins. */
