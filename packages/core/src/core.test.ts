@@ -57,6 +57,15 @@ describe('a page of mathematics', () => {
     expect(isFormula('Ì±×ÊÏ÷ ÒÀ = ÕÂÎÄ')).toBe(false);
     expect(isFormula('the rate r = 0.5 × N')).toBe(true);
   });
+
+  it('strictly, takes a formula for one only when every letter is Latin without accents, Greek or a math alphabet', () => {
+    expect(isFormula('e−aP∗ = 1 R0 .', { strict: true })).toBe(true);
+    expect(isFormula('P(Oi = 1|Hi = 0, α) = α', { strict: true })).toBe(true);
+    // A mis-mapped font: half its letters plain, so loosely a formula; strictly not.
+    expect(isFormula('ÜÇ = QI2')).toBe(true);
+    expect(isFormula('ÜÇ = QI2', { strict: true })).toBe(false);
+    expect(isFormula('! % 7 <', { strict: true })).toBe(false);
+  });
 });
 
 describe('letter-spaced text', () => {

@@ -55,14 +55,18 @@ const MIN_FORMULA_SHARE = 0.9;
 
 /**
  * Mathematics ("a2 − 4b = (|a| − 2)2 − 4(1 + b − |a|)."): its symbols are
- * operators, not the stray glyphs of a font without a Unicode map.
+ * operators, not the stray glyphs of a font without a Unicode map. `strict`,
+ * for a judgement that keeps text: a letter at least, and every letter Latin
+ * without accents, Greek or a math alphabet (a mis-mapped font's "ÜÇ O1I1 Ü
+ * O2I2 u T" has a few accented letters among plain ones, "! % 7 <" none).
  */
-export function isFormula(text: string): boolean {
+export function isFormula(text: string, opts: { strict?: boolean } = {}): boolean {
   if (!MATH_OPERATOR.test(text)) return false;
   const chars = [...text.replace(/\s/g, '')];
   if (chars.filter((c) => FORMULA_CHAR.test(c)).length < MIN_FORMULA_SHARE * chars.length) return false;
   // A formula's variables are Latin or Greek letters; a Latin-1 mis-mapping ("Ì±×ÊÏ÷") has ± × ÷ among accented ones.
   const letters = chars.filter((c) => /\p{L}/u.test(c));
+  if (opts.strict) return letters.length > 0 && letters.every((c) => FORMULA_LETTER.test(c));
   return letters.filter((c) => FORMULA_LETTER.test(c)).length >= 0.5 * letters.length;
 }
 

@@ -11,8 +11,9 @@ const nodeReasons = perBook((ctx: FilterContext) => {
     if (r === undefined) {
       const text = measuredText(node);
       r = garbledReason(text, ctx.config);
-      // A formula's operators are no broken font's symbols (a2 − 4b = (|a| − 2)2 − 4(1 + b − |a|)).
-      if (r === 'garbled-symbols' && isFormula(text)) r = null;
+      // A formula's operators are no broken font's symbols (a2 − 4b = (|a| − 2)2 − 4(1 + b − |a|)), and its
+      // one-letter variables no stray glyphs (P(Oi = 1|Hi = 0, α) = α).
+      if ((r === 'garbled-symbols' && isFormula(text)) || (r === 'garbled-stray-chars' && isFormula(text, { strict: true }))) r = null;
       reasons.set(node.seq, r);
     }
     return r;

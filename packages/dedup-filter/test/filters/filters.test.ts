@@ -184,6 +184,16 @@ describe('text quality filters', () => {
     expect(reasons(b, parseCorpusConfig({ minWords: 0 })).size).toBe(0);
   });
 
+  it('keep a display formula however short, its one-letter variables no stray glyphs, but not symbol soup with an operator', () => {
+    // ma32009-math-biology.pdf, each formula set by pdf-html as one block.
+    const formulas = ['A = ( R0 0 0 0 ).', 'e−aP∗ = 1 R0 .', 'N (t) ∼ N0ert 1 N0 ≪ K, t ≪. r'];
+    expect(garbledReason(formulas[2]!, config)).toBe('garbled-stray-chars');
+    const junk = ['! % 7 <', 'ÜÇ = QI2', 'Ù õ œ K Ø ò = Ç ß å Ü è ÿ the ¥ ¸ † E Í y'];
+    const b = midBook((m) => [...formulas, ...junk].forEach((t) => m.text(t)));
+    const r = reasons(b);
+    expect([...formulas, ...junk].map((t) => r.get(b.nodes.find((n) => n.text === t)!.seq))).toEqual([undefined, undefined, undefined, 'fragment', 'fragment', 'garbled-stray-chars']);
+  });
+
   it('never read the cell separators of a table row as symbols of a broken text layer', () => {
     const row = 'Grade | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9';
     const b = midBook((m) => m.text(PROSE[2]!).text(row, 'table').text(PROSE[3]!).text(row, 'body'));

@@ -1,5 +1,6 @@
 import { isCaption, isRawTexCaption, isTexSource } from './captions.js';
 import { isPageNumber } from './furniture.js';
+import { mergeFormulaPieces } from './equations.js';
 import { splitFootnotes } from './footnotes.js';
 import { listMarker } from './lists.js';
 import { leadingLabel } from './marks.js';
@@ -237,6 +238,7 @@ export function pageFlow(p: PageLayout, roleOf: Map<number, FurnitureRole>, voca
   }
   flush();
   markFigureLabels(flow);
+  mergeFormulaPieces(flow, em);
   joinRawTexCaptions(flow, vocab);
   mergeContinuations(flow, vocab);
 
