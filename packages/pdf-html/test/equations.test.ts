@@ -32,6 +32,16 @@ describe('display formulas', () => {
     }
   });
 
+  it('go on into the sentence they stand in', () => {
+    const out = texts([
+      line('We represent the proportion of sites occupied by the species as follows.', 72, 82, 10, { w: 468 }),
+      ...equation(102, 1),
+      line('where c1 and m1 are its rates of colonization and of mortality.', 72, 140, 10, { w: 320 }),
+    ]);
+    expect(out).toHaveLength(2);
+    expect(out[1]).toMatch(/^(?=.*c1p1)(?=.*\(1\)).* where c1 and m1 are its rates of colonization and of mortality\.$/);
+  });
+
   it('leave the prose between two formulas out of both', () => {
     const out = texts([
       line('Note that the fixed point satisfies the following.', 72, 70, 10, { w: 250 }),

@@ -62,6 +62,7 @@ export function mergeFormulaPieces(flow: Flow[], em: number): void {
     const text = pieces.map((p) => p.text).join(' ');
     if (!isFormula(text, { strict: true })) continue;
     first.text = text;
+    first.formula = true;
     first.block = { lines: pieces.flatMap((p) => p.block.lines), box: whole, font: first.block.font };
     flow.splice(i + 1, end - i - 1);
   }

@@ -28,6 +28,8 @@ export interface TextFlow {
   caption?: boolean;
   /** Text drawn over a figure (labels): follows its image, never joined with body text. */
   figureText?: boolean;
+  /** A display formula put together from its pieces (equations.ts). */
+  formula?: boolean;
 }
 
 export const isCaptionFlow = (f: TextFlow): boolean => !!f.caption || isCaption(f.text);
@@ -73,9 +75,12 @@ export const startsLower = (text: string): boolean => /^\p{Ll}/u.test(text) || (
 
 /** Could `g` go on in `f`? It ends mid-sentence on a full line, in the same size of type, both code or both prose. */
 export function continuesInto(g: TextFlow, f: TextFlow): boolean {
+  // Two display formulas one under the other are two formulas, whatever sentence they stand in.
+  if (g.formula && f.formula) return false;
   const lines = g.block.lines;
   const widest = Math.max(...lines.map((l) => l.box.w));
-  const lastFull = lines.length < 2 || lines[lines.length - 1]!.box.w >= 0.7 * widest;
+  // A formula's pieces are no lines of a measure: the sentence it stands in goes on after it ("= 1 − β / with π ∼ ...").
+  const lastFull = !!g.formula || lines.length < 2 || lines[lines.length - 1]!.box.w >= 0.7 * widest;
   // Weight may change: a reference or run-in paragraph whose first line is mostly bold goes on in regular type.
   const style = Math.abs(g.block.font.size - f.block.font.size) <= 0.12 * g.block.font.size && !!g.block.font.mono === !!f.block.font.mono;
   return endsOpen(g.text) && lastFull && style && startsLower(f.text);
@@ -84,6 +89,9 @@ export function continuesInto(g: TextFlow, f: TextFlow): boolean {
 export function joinFlows(g: TextFlow, f: TextFlow, vocab: Vocabulary): void {
   g.text = joinLines([g.text, f.text], vocab);
   g.block = { lines: [...g.block.lines, ...f.block.lines], box: g.block.box, font: g.block.font };
+  // What the block ends in now decides how it goes on.
+  if (f.formula) g.formula = true;
+  else delete g.formula;
 }
 
 /** Body text a paragraph can run on into, past figures, captions and notes. */
