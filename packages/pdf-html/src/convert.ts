@@ -25,6 +25,7 @@ import { openPdf } from './pdfjs/document.js';
 import { imageObject, readPage, type PageContent } from './pdfjs/page.js';
 import { toRawImage, type RawImage } from './pdfjs/pixels.js';
 import { cropImage, renderPage, type PageImage } from './render/page-image.js';
+import { collectGarbage, heavyPixelMemory } from './memory.js';
 import { findVectorFigures } from './vector/detect.js';
 
 /** The stage's name in status/ and in the Nx graph. */
@@ -141,6 +142,11 @@ export async function pdfToHtml(pdfPath: string, outDir: string, opts: PdfToHtml
         layouts.push({ page: n, width: 0, height: 0, lines: [], images: [] });
       } finally {
         page?.cleanup();
+      }
+      // A huge figure's decode buffers are collected once its encodes are done, before the next page decodes its own.
+      if (heavyPixelMemory()) {
+        await Promise.all(inFlight);
+        if (collectGarbage()) counts.add('memory.collections');
       }
       opts.onPage?.(n, total);
     }

@@ -5,6 +5,12 @@ import { MODULES } from './cases/index.js';
 import { runCase } from './run-case.js';
 import { formatTable } from './format.js';
 import type { CaseResult } from './types.js';
+// @ts-expect-error plain JavaScript next to mtb's bin, loaded before tsx: no types.
+import { relaunchEnv } from '../../../packages/cli/bin/malloc-arenas.js';
+
+// The processes a case starts (a stage against its baseline, each measured whole) run under the allocator
+// settings mtb runs its stages with, baseline and ours alike.
+Object.assign(process.env, relaunchEnv(process.env, process.platform) ?? {});
 
 const program = new Command()
   .name('npm run bench --')
