@@ -10,7 +10,7 @@ import { readingOrder } from './reading-order.js';
 import { detectTables, type Column, type Table } from './tables.js';
 import { taggedFlow } from './tagged-flow.js';
 import { joinLines, type Vocabulary } from './text.js';
-import { type FurnitureRole, type Line, type PageLayout, type PlacedImage, bottom, union } from './types.js';
+import { type FurnitureRole, type Line, type PageLayout, type PlacedImage, bottom, right, union } from './types.js';
 
 export type NoteRole = 'note' | 'footnote';
 
@@ -30,6 +30,8 @@ export interface TextFlow {
   figureText?: boolean;
   /** A display formula put together from its pieces (equations.ts). */
   formula?: boolean;
+  /** Opened by a number printed apart, left of it (a chapter, a reference): it starts a block, whatever follows. */
+  numbered?: boolean;
 }
 
 export const isCaptionFlow = (f: TextFlow): boolean => !!f.caption || isCaption(f.text);
@@ -77,6 +79,7 @@ export const startsLower = (text: string): boolean => /^\p{Ll}/u.test(text) || (
 export function continuesInto(g: TextFlow, f: TextFlow): boolean {
   // Two display formulas one under the other are two formulas, whatever sentence they stand in.
   if (g.formula && f.formula) return false;
+  if (f.numbered) return false;
   const lines = g.block.lines;
   const widest = Math.max(...lines.map((l) => l.box.w));
   // A formula's pieces are no lines of a measure: the sentence it stands in goes on after it ("= 1 − β / with π ∼ ...").
@@ -131,6 +134,45 @@ function mergeContinuations(flow: Flow[], vocab: Vocabulary): void {
       }
       break;
     }
+  }
+}
+
+/** A dot leader closing a contents entry ("2.1 Red-tailed Hawk . . . . ."), and the page number it leads to. */
+const LEADER_END = /(?:\.\s?){3,}$|…$/;
+const PAGE_REF = /^(?:\d{1,4}|[ivxlc]{1,7})$/i;
+/** A section or chapter number standing apart from its title ("2", "3.1", "IV."). */
+const SECTION_NUMBER_ALONE = /^(?:\d+(?:\.\d+)*|[IVXL]+)\.?$/;
+/** A number stands at most this many ems left of its title. */
+const NUMBER_GAP_EM = 3;
+
+/**
+ * Pieces of one printed row that the line builder set apart at a wide gap: a
+ * contents entry's dot leader and its page number at the right margin ("2.1
+ * Red-tailed Hawk . . . . 7"), a chapter number and its title ("1   Welcome").
+ * Each pair is one block, as it is one entry or one heading.
+ */
+function joinRowPieces(flow: Flow[], em: number): void {
+  const sameRow = (a: TextFlow, b: TextFlow): boolean => {
+    const x = a.block.box;
+    const y = b.block.box;
+    return Math.min(bottom(x), bottom(y)) - Math.max(x.y, y.y) >= 0.5 * Math.min(x.h, y.h);
+  };
+  const plain = (f: Flow | undefined): f is TextFlow => f?.kind === 'text' && !f.role && !f.rotated && !f.figureText;
+  for (let i = 0; i + 1 < flow.length; i++) {
+    const f = flow[i];
+    const g = flow[i + 1];
+    if (!plain(f) || !plain(g) || !sameRow(f, g)) continue;
+    const last = f.block.lines[f.block.lines.length - 1]!;
+    const leader = LEADER_END.test(last.text.trimEnd()) && PAGE_REF.test(g.text.trim()) && g.block.box.x >= right(last.box);
+    const numbered =
+      f.block.lines.length === 1 && SECTION_NUMBER_ALONE.test(f.text.trim()) && /^\p{L}/u.test(g.text) &&
+      g.block.box.x >= right(f.block.box) && g.block.box.x - right(f.block.box) <= NUMBER_GAP_EM * em;
+    if (!leader && !numbered) continue;
+    f.text = `${f.text} ${g.text}`;
+    f.block = { lines: [...f.block.lines, ...g.block.lines], box: union(f.block.box, g.block.box), font: numbered ? g.block.font : f.block.font };
+    if (numbered) f.numbered = true;
+    flow.splice(i + 1, 1);
+    i--;
   }
 }
 
@@ -247,6 +289,7 @@ export function pageFlow(p: PageLayout, roleOf: Map<number, FurnitureRole>, voca
   flush();
   markFigureLabels(flow);
   mergeFormulaPieces(flow, em);
+  joinRowPieces(flow, em);
   joinRawTexCaptions(flow, vocab);
   mergeContinuations(flow, vocab);
 

@@ -1,0 +1,38 @@
+import { assembleBook } from '../src/layout/book.js';
+import type { Line, PageLayout } from '../src/layout/types.js';
+import { line } from './fixtures.js';
+
+const texts = (lines: Line[]): string[] => {
+  const page: PageLayout = { page: 1, width: 612, height: 792, lines, images: [] };
+  return assembleBook([page])[0]!.nodes.map((n) => ('text' in n ? n.text : n.kind === 'list' ? n.items.join(' / ') : n.kind));
+};
+
+describe('pieces of one printed row', () => {
+  it('a contents entry is one block with the page number its dot leader leads to; a chapter number goes with its title', () => {
+    // ubco-ecology-guide.pdf p. 3: the page numbers stand 16 pt right of the leaders, the chapter number 9 pt left of its title.
+    const out = texts([
+      line('Contents', 107, 220, 20, { w: 109, bold: true }),
+      line('1', 107, 285, 10, { w: 6, bold: true }),
+      line('Welcome 5', 122, 285, 10, { w: 45, bold: true }),
+      line('2.1 Red-tailed Hawk . . . . . . . . . . . . . . . . . . . . .', 122, 302, 10, { w: 308 }),
+      line('7', 446, 302, 10, { w: 5 }),
+      line('2.2 Great Horned Owl . . . . . . . . . . . . . . . . . . . . .', 122, 319, 10, { w: 308 }),
+      line('8', 446, 319, 10, { w: 5 }),
+    ]);
+    expect(out).toEqual([
+      'Contents',
+      '1 Welcome 5',
+      '2.1 Red-tailed Hawk..................... 7',
+      '2.2 Great Horned Owl..................... 8',
+    ]);
+  });
+
+  it('leaves numbers in a column of their own, and text far right of a number, apart', () => {
+    const out = texts([
+      line('The counts were taken on each of the three days of the trial and are listed here.', 72, 100, 10, { w: 468 }),
+      line('12', 72, 130, 10, { w: 10 }),
+      line('Counted in the morning, before feeding, by the same observer each day.', 300, 130, 10, { w: 240 }),
+    ]);
+    expect(out).toContain('12');
+  });
+});
