@@ -42,6 +42,24 @@ describe('display formulas', () => {
     expect(out[1]).toMatch(/^(?=.*c1p1)(?=.*\(1\)).* where c1 and m1 are its rates of colonization and of mortality\.$/);
   });
 
+  it('take variables run together for variables, not words, and leave a numbered list with arrows a list', () => {
+    // ma32009-math-biology.pdf p. 14 (N_t e^r printed "Nter") and primer-ecology-ch9.pdf's succession paths.
+    const out = texts([
+      line('Hence the governing equation is the following one.', 72, 70, 10, { w: 250 }),
+      line('Nt+1 = Nter(1− NKt).', 240, 100, 10, { w: 90 }),
+      line('(1.3)', 527, 100, 10, { w: 13 }),
+      line('The paths a site takes are these three.', 72, 140, 10, { w: 200 }),
+      line('1. Free → Early → Mixed → Resistant,', 90, 160, 10, { w: 180 }),
+      line('2. Free → Susceptible → Resistant.', 90, 172, 10, { w: 170 }),
+    ]);
+    expect(out).toEqual([
+      'Hence the governing equation is the following one.',
+      'Nt+1 = Nter(1− NKt). (1.3)',
+      'The paths a site takes are these three.',
+      'LIST: Free → Early → Mixed → Resistant, / Free → Susceptible → Resistant.',
+    ]);
+  });
+
   it('leave the prose between two formulas out of both', () => {
     const out = texts([
       line('Note that the fixed point satisfies the following.', 72, 70, 10, { w: 250 }),

@@ -1,11 +1,15 @@
 import { isFormula } from '@mtb/core';
+import { listMarker } from './lists.js';
 import { type Flow, type TextFlow, isCaptionFlow } from './page-flow.js';
 import { bottom, overlap, right, union } from './types.js';
 
 /** Function names set upright in formulas: words of three letters and more that are still mathematics. */
 const MATH_WORDS = new Set(['exp', 'log', 'sin', 'cos', 'tan', 'sinh', 'cosh', 'tanh', 'max', 'min', 'det', 'lim', 'sup', 'inf', 'arg', 'mod', 'sqrt', 'diag', 'tr']);
-/** A word of prose: a letter and two lower-case letters or more ("Hence", "case"); variables run together ("aNte", "Nt") are not. */
-const PROSE_WORD = /^\p{L}\p{Ll}{2,}$/u;
+/**
+ * A word of prose: three lower-case letters or more ("case", "that"). Variables run together are not ("aNte",
+ * "Nter" for N_t e^r), nor is a capitalised word alone: "Hence" or "Then" opening a formula's sentence goes with it.
+ */
+const PROSE_WORD = /^\p{Ll}{3,}$/u;
 /** The pieces of one display formula lie at most this many ems apart, one under the next. */
 const PIECE_GAP_EM = 1;
 /** ... and at most this many ems left or right of the pieces before them (a closing "." or ")" stands beside a fraction). */
@@ -19,6 +23,10 @@ const MAX_PIECE_SIZE = 1.1;
 function isMathPiece(f: Flow, em: number): f is TextFlow {
   if (f.kind !== 'text' || f.role || f.rotated || f.figureText || f.block.font.mono || isCaptionFlow(f)) return false;
   if (f.block.font.size > MAX_PIECE_SIZE * em) return false;
+  // An item of a bulleted or numbered list ("1. Free → Early → Resistant,") is no piece of a formula, whatever its
+  // symbols; an equation's number is, and so is a letter and a full stop ("n. [, ] = −", the normal vector n).
+  const marker = listMarker(f.text);
+  if (marker && (!marker.ordered || marker.type === '1') && !EQUATION_NUMBER.test(f.text.trim())) return false;
   return f.text.split(/[^\p{L}]+/u).every((w) => !PROSE_WORD.test(w) || MATH_WORDS.has(w.toLowerCase()));
 }
 
@@ -63,7 +71,9 @@ export function mergeFormulaPieces(flow: Flow[], em: number): void {
     if (!isFormula(text, { strict: true })) continue;
     first.text = text;
     first.formula = true;
-    first.block = { lines: pieces.flatMap((p) => p.block.lines), box: whole, font: first.block.font };
+    // The formula's type is its main line's, the longest piece (a script or a limit set first is smaller).
+    const main = pieces.reduce((a, b) => (b.text.length > a.text.length ? b : a));
+    first.block = { lines: pieces.flatMap((p) => p.block.lines), box: whole, font: main.block.font };
     flow.splice(i + 1, end - i - 1);
   }
 }
