@@ -2,29 +2,34 @@ import { assembleBook } from '../src/layout/book.js';
 import type { Line, PageLayout } from '../src/layout/types.js';
 import { line } from './fixtures.js';
 
-const texts = (lines: Line[]): string[] => {
-  const page: PageLayout = { page: 1, width: 612, height: 792, lines, images: [] };
-  return assembleBook([page])[0]!.nodes.map((n) => ('text' in n ? n.text : n.kind === 'list' ? n.items.join(' / ') : n.kind));
-};
+const nodes = (lines: Line[]) => assembleBook([{ page: 1, width: 612, height: 792, lines, images: [] } satisfies PageLayout])[0]!.nodes;
+const texts = (lines: Line[]): string[] => nodes(lines).map((n) => ('text' in n ? n.text : n.kind === 'list' ? n.items.join(' / ') : n.kind));
 
 describe('pieces of one printed row', () => {
-  it('a contents entry is one block with the page number its dot leader leads to; a chapter number goes with its title', () => {
+  it('a contents entry is one block with the page number its dot leader leads to; a chapter number goes with its title, as an entry', () => {
     // ubco-ecology-guide.pdf p. 3: the page numbers stand 16 pt right of the leaders, the chapter number 9 pt left of its title.
-    const out = texts([
+    const lines = [
       line('Contents', 107, 220, 20, { w: 109, bold: true }),
       line('1', 107, 285, 10, { w: 6, bold: true }),
       line('Welcome 5', 122, 285, 10, { w: 45, bold: true }),
+      line('This is the guide to the campus and the species one meets on it, written for the students of the course.', 72, 700, 9, { w: 460 }),
       line('2.1 Red-tailed Hawk . . . . . . . . . . . . . . . . . . . . .', 122, 302, 10, { w: 308 }),
       line('7', 446, 302, 10, { w: 5 }),
       line('2.2 Great Horned Owl . . . . . . . . . . . . . . . . . . . . .', 122, 319, 10, { w: 308 }),
       line('8', 446, 319, 10, { w: 5 }),
-    ]);
-    expect(out).toEqual([
+      line('2.3 Northern Pacific Tree Frog . . . . . . . . . . . . . . .', 122, 336, 10, { w: 308 }),
+      line('8', 446, 336, 10, { w: 5 }),
+    ];
+    expect(texts(lines)).toEqual([
       'Contents',
       '1 Welcome 5',
       '2.1 Red-tailed Hawk..................... 7',
       '2.2 Great Horned Owl..................... 8',
+      '2.3 Northern Pacific Tree Frog............... 8',
+      'This is the guide to the campus and the species one meets on it, written for the students of the course.',
     ]);
+    // Set in bold like a heading, a chapter's entry on a contents page is an entry.
+    expect(nodes(lines).find((n) => 'text' in n && n.text === '1 Welcome 5')?.kind).toBe('paragraph');
   });
 
   it('leaves numbers in a column of their own, and text far right of a number, apart', () => {

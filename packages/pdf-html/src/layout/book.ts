@@ -5,7 +5,7 @@ import { meanConfidence } from './lines.js';
 import { continuesList, listMarker, type ListMarker, type ListType } from './lists.js';
 import { markerLabels, plainText, resolveMarkers } from './marks.js';
 import { unmarkedLists } from './plain-lists.js';
-import { continuesInto, isBody, isCaptionFlow, joinFlows, pageFlow, type NoteRole, type PageFlow, type TextFlow } from './page-flow.js';
+import { CONTENTS_ENTRY, MIN_CONTENTS_ENTRIES, continuesInto, isBody, isCaptionFlow, joinFlows, pageFlow, type NoteRole, type PageFlow, type TextFlow } from './page-flow.js';
 import { Vocabulary } from './text.js';
 import type { FurnitureRole, Line, PageLayout, PlacedImage } from './types.js';
 
@@ -130,6 +130,7 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
   const styled = (f: TextFlow, page?: number): StyledText => ({ text: plainText(f.text), font: f.block.font, lineCount: f.block.lines.length, page });
   const scale = headingScale(flows.flatMap((pf) => pf.flow.filter((f): f is TextFlow => f.kind === 'text' && !f.role).map((f) => styled(f, pf.page))));
 
+  const entries = flows.map((pf) => pf.flow.filter((f) => f.kind === 'text' && CONTENTS_ENTRY.test(f.text)).length);
   return flows.map((pf, pageIndex) => {
     const resolved = placeNotes(pf);
     const textOf = (f: TextFlow): string => resolveMarkers(f.text, resolved.get(f) ?? new Set());
@@ -153,6 +154,8 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
       return c === undefined ? node : { ...node, ocr: c };
     };
     const nodes: BookNode[] = pf.head.map(({ line, role }) => ocr({ kind: 'paragraph' as const, text: plainText(line.text), role }, [line]));
+    // A contents page, or the last page of contents that runs over onto it.
+    const contentsPage = entries[pageIndex]! >= MIN_CONTENTS_ENTRIES || (entries[pageIndex]! > 0 && (entries[pageIndex - 1] ?? 0) >= MIN_CONTENTS_ENTRIES);
     let list: { marker: ListMarker; node: Extract<BookNode, { kind: 'list' }> } | undefined;
     const codeLines = new Map<Extract<BookNode, { kind: 'code' }>, Line[]>();
     // The text measure: the widest block, or on a page of short lines (a roster) what a text block usually spans.
@@ -209,7 +212,9 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
         }
         return;
       }
-      const level = f.rotated || f.figureText ? undefined : (f.heading ?? headingLevel(styled(f), scale));
+      // On a contents page a chapter's entry is set like a heading ("2 Multi species population dynamics 30"): it is an entry.
+      const entry = contentsPage && /\s(?:\d{1,4}|[ivxlc]{1,7})$/i.test(text);
+      const level = f.rotated || f.figureText || entry ? undefined : (f.heading ?? headingLevel(styled(f), scale));
       const marker = level || f.rotated ? undefined : listMarker(text);
       if (marker) {
         if (list && continuesList(list.marker, marker)) {

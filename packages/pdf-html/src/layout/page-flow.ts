@@ -142,6 +142,10 @@ const LEADER_END = /(?:\.\s?){3,}$|…$/;
 const PAGE_REF = /^(?:\d{1,4}|[ivxlc]{1,7})$/i;
 /** A section or chapter number standing apart from its title ("2", "3.1", "IV."). */
 const SECTION_NUMBER_ALONE = /^(?:\d+(?:\.\d+)*|[IVXL]+)\.?$/;
+/** A contents entry: a dot leader and the page number it leads to ("2.1 Red-tailed Hawk . . . . 7"). */
+export const CONTENTS_ENTRY = /(?:(?:\.\s?){3,}|…)\s*(?:\d{1,4}|[ivxlc]{1,7})$/i;
+/** A page with this many contents entries at least is a contents page. */
+export const MIN_CONTENTS_ENTRIES = 3;
 /** A number stands at most this many ems left of its title. */
 const NUMBER_GAP_EM = 3;
 
