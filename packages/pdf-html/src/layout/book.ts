@@ -5,7 +5,7 @@ import { meanConfidence } from './lines.js';
 import { continuesList, listMarker, type ListMarker, type ListType } from './lists.js';
 import { markerLabels, plainText, resolveMarkers } from './marks.js';
 import { unmarkedLists } from './plain-lists.js';
-import { CONTENTS_ENTRY, MIN_CONTENTS_ENTRIES, continuesInto, isBody, isCaptionFlow, joinFlows, pageFlow, type NoteRole, type PageFlow, type TextFlow } from './page-flow.js';
+import { CONTENTS_ENTRY, ENDS_IN_PAGE_REF, MIN_CONTENTS_ENTRIES, continuesInto, isBody, isCaptionFlow, joinFlows, pageFlow, type NoteRole, type PageFlow, type TextFlow } from './page-flow.js';
 import { Vocabulary } from './text.js';
 import type { FurnitureRole, Line, PageLayout, PlacedImage } from './types.js';
 
@@ -213,7 +213,7 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
         return;
       }
       // On a contents page a chapter's entry is set like a heading ("2 Multi species population dynamics 30"): it is an entry.
-      const entry = contentsPage && /\s(?:\d{1,4}|[ivxlc]{1,7})$/i.test(text);
+      const entry = contentsPage && ENDS_IN_PAGE_REF.test(text);
       const level = f.rotated || f.figureText || entry ? undefined : (f.heading ?? headingLevel(styled(f), scale));
       const marker = level || f.rotated ? undefined : listMarker(text);
       if (marker) {

@@ -1,7 +1,7 @@
 import { isFormula } from '@mtb/core';
 import { listMarker } from './lists.js';
 import { type Flow, type TextFlow, isCaptionFlow } from './page-flow.js';
-import { bottom, overlap, right, union } from './types.js';
+import { bottom, overlap, right, sameRow, union } from './types.js';
 
 /** Function names set upright in formulas: words of three letters and more that are still mathematics. */
 const MATH_WORDS = new Set(['exp', 'log', 'sin', 'cos', 'tan', 'sinh', 'cosh', 'tanh', 'max', 'min', 'det', 'lim', 'sup', 'inf', 'arg', 'mod', 'sqrt', 'diag', 'tr']);
@@ -54,7 +54,7 @@ export function mergeFormulaPieces(flow: Flow[], em: number): void {
       // A formula's last pieces (a denominator row) may follow its number in the reading order, not the next formula.
       if (b.y >= numberBottom) break;
       const prev = (flow[end - 1] as TextFlow).block.box;
-      if (EQUATION_NUMBER.test(next.text.trim()) && overlap(prev.y, bottom(prev), b.y, bottom(b)) >= 0.5 * Math.min(prev.h, b.h)) {
+      if (EQUATION_NUMBER.test(next.text.trim()) && sameRow(prev, b)) {
         // The number stands at the margin, on the row of the piece before it.
         numberBottom = bottom(b);
         whole = union(whole, b);

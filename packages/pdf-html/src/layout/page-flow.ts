@@ -10,7 +10,7 @@ import { readingOrder } from './reading-order.js';
 import { detectTables, type Column, type Table } from './tables.js';
 import { taggedFlow } from './tagged-flow.js';
 import { joinLines, type Vocabulary } from './text.js';
-import { type FurnitureRole, type Line, type PageLayout, type PlacedImage, bottom, right, union } from './types.js';
+import { type FurnitureRole, type Line, type PageLayout, type PlacedImage, bottom, right, sameRow, union } from './types.js';
 
 export type NoteRole = 'note' | 'footnote';
 
@@ -137,13 +137,17 @@ function mergeContinuations(flow: Flow[], vocab: Vocabulary): void {
   }
 }
 
-/** A dot leader closing a contents entry ("2.1 Red-tailed Hawk . . . . ."), and the page number it leads to. */
-const LEADER_END = /(?:\.\s?){3,}$|…$/;
-const PAGE_REF = /^(?:\d{1,4}|[ivxlc]{1,7})$/i;
+/** A dot leader ("2.1 Red-tailed Hawk . . . . .") and a page number, arabic or roman, as contents pages print them. */
+const LEADER = String.raw`(?:(?:\.\s?){3,}|…)`;
+const PAGE_NUMBER = String.raw`(?:\d{1,4}|[ivxlc]{1,7})`;
+const LEADER_END = new RegExp(`${LEADER}$`);
+const PAGE_REF = new RegExp(`^${PAGE_NUMBER}$`, 'i');
+/** A contents entry: a dot leader and the page number it leads to ("2.1 Red-tailed Hawk . . . . 7"). */
+export const CONTENTS_ENTRY = new RegExp(`${LEADER}\\s*${PAGE_NUMBER}$`, 'i');
+/** Text ending in a page number ("2 Multi species population dynamics 30"). */
+export const ENDS_IN_PAGE_REF = new RegExp(`\\s${PAGE_NUMBER}$`, 'i');
 /** A section or chapter number standing apart from its title ("2", "3.1", "IV."). */
 const SECTION_NUMBER_ALONE = /^(?:\d+(?:\.\d+)*|[IVXL]+)\.?$/;
-/** A contents entry: a dot leader and the page number it leads to ("2.1 Red-tailed Hawk . . . . 7"). */
-export const CONTENTS_ENTRY = /(?:(?:\.\s?){3,}|…)\s*(?:\d{1,4}|[ivxlc]{1,7})$/i;
 /** A page with this many contents entries at least is a contents page. */
 export const MIN_CONTENTS_ENTRIES = 3;
 /** A number stands at most this many ems left of its title. */
@@ -156,16 +160,11 @@ const NUMBER_GAP_EM = 3;
  * Each pair is one block, as it is one entry or one heading.
  */
 function joinRowPieces(flow: Flow[], em: number): void {
-  const sameRow = (a: TextFlow, b: TextFlow): boolean => {
-    const x = a.block.box;
-    const y = b.block.box;
-    return Math.min(bottom(x), bottom(y)) - Math.max(x.y, y.y) >= 0.5 * Math.min(x.h, y.h);
-  };
   const plain = (f: Flow | undefined): f is TextFlow => f?.kind === 'text' && !f.role && !f.rotated && !f.figureText;
   for (let i = 0; i + 1 < flow.length; i++) {
     const f = flow[i];
     const g = flow[i + 1];
-    if (!plain(f) || !plain(g) || !sameRow(f, g)) continue;
+    if (!plain(f) || !plain(g) || !sameRow(f.block.box, g.block.box)) continue;
     const last = f.block.lines[f.block.lines.length - 1]!;
     const leader = LEADER_END.test(last.text.trimEnd()) && PAGE_REF.test(g.text.trim()) && g.block.box.x >= right(last.box);
     const numbered =

@@ -112,3 +112,8 @@ export function union(a: Box, b: Box): Box {
 export function overlap(a0: number, a1: number, b0: number, b1: number): number {
   return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
 }
+
+/** Two boxes on one printed row: they share at least half the shorter one's height. */
+export function sameRow(a: Box, b: Box): boolean {
+  return overlap(a.y, bottom(a), b.y, bottom(b)) >= 0.5 * Math.min(a.h, b.h);
+}
