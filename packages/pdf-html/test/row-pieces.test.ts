@@ -40,4 +40,24 @@ describe('pieces of one printed row', () => {
     ]);
     expect(out).toContain('12');
   });
+
+  it('a caption label set apart from its text on the same row is one caption with it', () => {
+    // peerj-bioinformatics.pdf p. 3 and clinical-science-ace.pdf p. 5: "Table 1" 9 pt left of its text, where a table's column gap runs up through the row.
+    const lines = [
+      line('Table 1', 190, 98, 9, { w: 27, bold: true }),
+      line('Overview of the 5 Phases in the VESPA software package.', 226, 98, 9, { w: 211 }),
+      line('The package is run in five phases, one after the other, each reading what the one before it wrote out.', 190, 300, 10, { w: 380 }),
+    ];
+    const out = nodes(lines);
+    expect(out[0]).toEqual({ kind: 'paragraph', role: 'caption', text: 'Table 1 Overview of the 5 Phases in the VESPA software package.' });
+    expect(texts(lines)).toHaveLength(2);
+  });
+
+  it('keeps a caption label apart from text far right of it', () => {
+    const far = texts([
+      line('Figure 13.', 72, 98, 9, { w: 40 }),
+      line('Detailed trace recording statistics for the benchmark set.', 300, 98, 9, { w: 240 }),
+    ]);
+    expect(far).toContain('Figure 13.');
+  });
 });

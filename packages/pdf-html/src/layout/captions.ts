@@ -28,6 +28,13 @@ export function isCaption(text: string): boolean {
   return RAW_TEX_CAPTION.test(t);
 }
 
+/** A caption's label with nothing after it but a stop ("Table 4", "Figure 13."): its text was set apart from it. */
+export function isCaptionLabel(text: string): boolean {
+  const t = text.trim();
+  const label = CAPTION.exec(t);
+  return !!label && /^[.:]?$/.test(t.slice(label[0].length).trim());
+}
+
 /** A caption's text without the LaTeX source around a raw \caption{...}; the rest stays as printed. */
 export function captionText(text: string): string {
   const t = text.trim();

@@ -1,4 +1,4 @@
-import { isCaption, isRawTexCaption, isTexSource } from './captions.js';
+import { isCaption, isCaptionLabel, isRawTexCaption, isTexSource } from './captions.js';
 import { isPageNumber } from './furniture.js';
 import { mergeFormulaPieces } from './equations.js';
 import { splitFootnotes } from './footnotes.js';
@@ -150,14 +150,16 @@ export const ENDS_IN_PAGE_REF = new RegExp(`\\s${PAGE_NUMBER}$`, 'i');
 const SECTION_NUMBER_ALONE = /^(?:\d+(?:\.\d+)*|[IVXL]+)\.?$/;
 /** A page with this many contents entries at least is a contents page. */
 export const MIN_CONTENTS_ENTRIES = 3;
-/** A number stands at most this many ems left of its title. */
+/** A number or a caption label stands at most this many ems left of its title. */
 const NUMBER_GAP_EM = 3;
 
 /**
  * Pieces of one printed row that the line builder set apart at a wide gap: a
  * contents entry's dot leader and its page number at the right margin ("2.1
- * Red-tailed Hawk . . . . 7"), a chapter number and its title ("1   Welcome").
- * Each pair is one block, as it is one entry or one heading.
+ * Red-tailed Hawk . . . . 7"), a chapter number and its title ("1   Welcome"),
+ * a caption's label and its text ("Table 1   Overview of the 5 Phases", set
+ * apart where a table's column gap below runs up through the row).
+ * Each pair is one block, as it is one entry, one heading or one caption.
  */
 function joinRowPieces(flow: Flow[], em: number): void {
   const plain = (f: Flow | undefined): f is TextFlow => f?.kind === 'text' && !f.role && !f.rotated && !f.figureText;
@@ -167,12 +169,12 @@ function joinRowPieces(flow: Flow[], em: number): void {
     if (!plain(f) || !plain(g) || !sameRow(f.block.box, g.block.box)) continue;
     const last = f.block.lines[f.block.lines.length - 1]!;
     const leader = LEADER_END.test(last.text.trimEnd()) && PAGE_REF.test(g.text.trim()) && g.block.box.x >= right(last.box);
-    const numbered =
-      f.block.lines.length === 1 && SECTION_NUMBER_ALONE.test(f.text.trim()) && /^\p{L}/u.test(g.text) &&
-      g.block.box.x >= right(f.block.box) && g.block.box.x - right(f.block.box) <= NUMBER_GAP_EM * em;
-    if (!leader && !numbered) continue;
+    const titled = f.block.lines.length === 1 && g.block.box.x >= right(f.block.box) && g.block.box.x - right(f.block.box) <= NUMBER_GAP_EM * em;
+    const numbered = titled && SECTION_NUMBER_ALONE.test(f.text.trim()) && /^\p{L}/u.test(g.text);
+    const captioned = titled && isCaptionLabel(f.text) && /^[\p{L}(]/u.test(g.text) && sameRow(f.block.box, g.block.lines[0]!.box);
+    if (!leader && !numbered && !captioned) continue;
     f.text = `${f.text} ${g.text}`;
-    f.block = { lines: [...f.block.lines, ...g.block.lines], box: union(f.block.box, g.block.box), font: numbered ? g.block.font : f.block.font };
+    f.block = { lines: [...f.block.lines, ...g.block.lines], box: union(f.block.box, g.block.box), font: numbered || captioned ? g.block.font : f.block.font };
     if (numbered) f.numbered = true;
     flow.splice(i + 1, 1);
     i--;
