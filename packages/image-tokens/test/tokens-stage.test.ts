@@ -52,7 +52,7 @@ describe('mtb tokens stage', () => {
   it('stores the roles, heading levels, figure numbers and OCR flags of the book.html contract', async () => {
     const html = `<article data-book="hand"><section data-page="3"><h1>11 The hand</h1><h2>11.1 Bones</h2>
       <p>The bones of the hand are shown in Figure 11.2.</p><ul><li>Metacarpals</li><li>Humerus</li></ul>
-      <table><tr><th>Bone</th><th>Count</th></tr><tr><td>Phalanges</td><td>14</td></tr></table>
+      <table><caption>Table 11.1 Bones counted.</caption><tr><th>Bone</th><th>Count</th></tr><tr><td>Phalanges</td><td>14</td></tr></table>
       <p data-role="note">See chapter 3.</p><p data-role="footnote">1 After Gray.</p><p data-ocr="1">Scanned text.</p>
       <figure data-bbox="1,2,3,4"><img src="images/p3-1.png" width="200" height="150"><figcaption>Figure 11.2 Bones of the hand.</figcaption></figure>
       <p data-role="header">Anatomy</p></section></article>`;
@@ -63,7 +63,7 @@ describe('mtb tokens stage', () => {
       ['heading', 1, 0, false, '11 The hand'], ['heading', 2, 0, false, '11.1 Bones'],
       ['body', 0, 0, false, 'The bones of the hand are shown in Figure 11.2.'],
       ['list-item', 0, 0, false, 'Metacarpals'], ['list-item', 0, 0, false, 'Humerus'],
-      ['table', 0, 0, false, 'Bone | Count'], ['table', 0, 0, false, 'Phalanges | 14'],
+      ['caption', 0, 0, false, 'Table 11.1 Bones counted.'], ['table', 0, 0, false, 'Bone | Count'], ['table', 0, 0, false, 'Phalanges | 14'],
       ['note', 0, 0, false, 'See chapter 3.'], ['footnote', 0, 0, false, '1 After Gray.'], ['body', 0, 0, true, 'Scanned text.'],
       ['body', 0, 1, false, 'IMG'], ['caption', 0, 1, false, 'Figure 11.2 Bones of the hand.'], ['header', 0, 0, false, 'Anatomy'],
     ]);

@@ -11,7 +11,7 @@ const fmt = (n: number): string => String(Math.round(n * 10) / 10);
 /**
  * book.html as the image-tokens stage reads it (DESIGN.md 4.1): one
  * <section data-page> per page; <h1..h3>, <p>, <ul>/<ol start type><li>,
- * <table><tr><td>, <pre> for code; notes, footnotes, unlinked captions and furniture as
+ * <table><caption><tr><td>, <pre> for code; notes, footnotes, unlinked captions and furniture as
  * <p data-role="note|footnote|caption|header|footer|page-number">; figures with
  * their page box in points, the re-encoded image's pixel size and, as `alt`, the
  * text drawn over the image.
@@ -40,7 +40,8 @@ export function renderBookHtml(bookId: string, pages: BookPage[]): string {
         // Line breaks are content here: the reader keeps them inside <pre>.
         out.push(`<pre>${escapeHtml(n.text)}</pre>`);
       } else if (n.kind === 'table') {
-        out.push('<table>', ...n.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`), '</table>');
+        const caption = n.caption === undefined ? [] : [`<caption>${escapeHtml(n.caption)}</caption>`];
+        out.push('<table>', ...caption, ...n.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`), '</table>');
       } else {
         const b = n.image.box;
         const alt = n.alt === undefined ? '' : ` alt="${escapeHtml(n.alt)}"`;

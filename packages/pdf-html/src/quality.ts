@@ -30,6 +30,10 @@ export function htmlBlocks(html: string): HtmlBlock[] {
         if (cap) out.push({ page, tag: 'figcaption', text: decode(cap.text) });
         continue;
       }
+      if (tag === 'table') {
+        const cap = (el as unknown as { querySelector(s: string): { text: string } | null }).querySelector('caption');
+        if (cap) out.push({ page, tag: 'caption', text: decode(cap.text) });
+      }
       if (tag === 'ul' || tag === 'ol' || tag === 'table') {
         // One block per item or row, as the stage means them.
         const parts = (el as unknown as { querySelectorAll(s: string): Array<{ text: string; querySelectorAll(s: string): Array<{ text: string }> }> }).querySelectorAll(tag === 'table' ? 'tr' : 'li');

@@ -304,6 +304,23 @@ describe('page structure before lines', () => {
     expect(found.lines.map((l) => l.text)).toEqual(prose);
   });
 
+  it('puts a table caption into its table, over the rows', () => {
+    // docling-redp5110.pdf p. 11: "Table 2-1 FUNCTION_USAGE view" over the table it names.
+    const rows = [
+      ['Column name', 'Data type', 'Description'],
+      ['FUNCTION_ID', 'VARCHAR(30)', 'ID of the function.'],
+      ['USER_NAME', 'VARCHAR(10)', 'Name of the user profile.'],
+    ];
+    const runs: TextRun[] = [run('Table 2-1 FUNCTION_USAGE view', 40, 80, 9, { w: 140, bold: true })];
+    rows.forEach((r, i) => r.forEach((c, j) => runs.push(run(c, [40, 160, 260][j]!, 100 + i * 14, 9, { w: c.length * 4.5 }))));
+    runs.push(run('The view is read by the security officer, who grants each function to the users who need it.', 40, 200, 10, { w: 420 }));
+    const [p] = assembleBook([page(1, runs)]);
+    const table = p!.nodes.find((n) => n.kind === 'table');
+    expect(table).toMatchObject({ kind: 'table', caption: 'Table 2-1 FUNCTION_USAGE view' });
+    expect(p!.nodes.filter((n) => n.kind === 'paragraph')).toHaveLength(1);
+    expect(renderBookHtml('b', [p!])).toContain('<table>\n<caption>Table 2-1 FUNCTION_USAGE view</caption>\n<tr><td>Column name</td>');
+  });
+
   it('keeps the columns a table head does not span, and joins cells wrapped over two lines at once into their row', () => {
     // clinical-science-ace.pdf Table 1 (7.5 pt): the first head line spans only the three right columns
     // ("Domain contribution" and "Substrate" stand on its second line), rows are 12 pt apart, and cells wrapped

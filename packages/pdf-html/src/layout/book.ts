@@ -16,7 +16,7 @@ export type BookNode =
   | { kind: 'paragraph'; text: string; role?: FurnitureRole | NoteRole | 'caption'; ocr?: number }
   /** Items without their markers: `<ol start type>` numbers them, as HTML does. */
   | { kind: 'list'; ordered: boolean; start?: number; type?: ListType; items: string[]; ocr?: number }
-  | { kind: 'table'; rows: string[][] }
+  | { kind: 'table'; rows: string[][]; caption?: string }
   /** Lines set in a fixed-pitch face: program code, its line breaks kept. */
   | { kind: 'code'; text: string }
   /** `alt`: text drawn over the image (labels), kept with it rather than in the text flow. */
@@ -135,19 +135,20 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
     const resolved = placeNotes(pf);
     const textOf = (f: TextFlow): string => resolveMarkers(f.text, resolved.get(f) ?? new Set());
     const captionIdx: number[] = [];
-    const imageIdx: number[] = [];
+    // What a caption can belong to: an image, or a table ("Table 2-1 FUNCTION_USAGE view" over its rows).
+    const heldIdx: number[] = [];
     pf.flow.forEach((f, i) => {
       if (f.kind === 'text' && !f.role && isCaptionFlow(f)) captionIdx.push(i);
-      if (f.kind === 'image') imageIdx.push(i);
+      if (f.kind === 'image' || f.kind === 'table') heldIdx.push(i);
     });
     const boxOf = (i: number): Line['box'] => {
       const f = pf.flow[i]!;
       return f.kind === 'text' ? f.block.box : f.kind === 'image' ? f.image.box : f.table.box;
     };
-    const links = linkCaptions(captionIdx.map((i) => ({ box: boxOf(i) })), imageIdx.map((i) => ({ box: boxOf(i) })), pf.height);
-    const captionOfImage = new Map<number, number>();
-    for (const [c, im] of links) captionOfImage.set(imageIdx[im]!, captionIdx[c]!);
-    const linkedCaptions = new Set(captionOfImage.values());
+    const links = linkCaptions(captionIdx.map((i) => ({ box: boxOf(i) })), heldIdx.map((i) => ({ box: boxOf(i) })), pf.height);
+    const captionOf = new Map<number, number>();
+    for (const [c, im] of links) captionOf.set(heldIdx[im]!, captionIdx[c]!);
+    const linkedCaptions = new Set(captionOf.values());
 
     const ocr = <T extends BookNode>(node: T, lines: Line[]): T => {
       const c = meanConfidence(lines);
@@ -177,14 +178,16 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
       }
       if (f.kind === 'image') {
         list = undefined;
-        const c = captionOfImage.get(i);
+        const c = captionOf.get(i);
         const caption = c === undefined ? undefined : captionText(textOf(pf.flow[c] as TextFlow));
         nodes.push({ kind: 'figure', image: f.image, ...(caption === undefined ? {} : { caption }), ...(f.labels ? { alt: plainText(f.labels) } : {}) });
         return;
       }
       if (f.kind === 'table') {
         list = undefined;
-        nodes.push({ kind: 'table', rows: f.table.rows.map((r) => r.map(plainText)) });
+        const c = captionOf.get(i);
+        const caption = c === undefined ? undefined : captionText(textOf(pf.flow[c] as TextFlow));
+        nodes.push({ kind: 'table', rows: f.table.rows.map((r) => r.map(plainText)), ...(caption === undefined ? {} : { caption }) });
         return;
       }
       if (linkedCaptions.has(i)) return;
