@@ -4,6 +4,7 @@
  * the parsed HTML, shared by the tests and the bench.
  */
 import { parse } from 'node-html-parser';
+import { scoreTokens } from './order-score.js';
 
 export interface HtmlBlock {
   page: number;
@@ -126,4 +127,63 @@ export function paragraphOrder(blocks: HtmlBlock[], truth: TruthLike): { found: 
     tails[lo] = p;
   }
   return { found: body.length ? positions.length / body.length : 1, inOrder: positions.length ? tails.length / positions.length : 1 };
+}
+
+/** Where the truth's captions ("CAPTION: " lines of a layout truth file) ended up in book.html. */
+export interface CaptionPlacement {
+  /** Captions in the truth. */
+  truth: number;
+  /** In their figure's <figcaption> or their table's <caption>. */
+  held: number;
+  /** A caption paragraph of its own (<p data-role="caption">): no figure or table found to hold it. */
+  apart: number;
+  /** Read as body text, a heading or a list item. */
+  body: number;
+  /** Not found: no block holds 60% of its words. */
+  missing: number;
+}
+
+/** A block holds a caption when it has this share of the caption's words at least. */
+const CAPTION_COVER = 0.6;
+
+/**
+ * Each truth caption is looked up by its words (score.py's tokens) among the
+ * blocks of book.html, best-covering block first, and counted by where that
+ * block is: held by a figure or table, a caption of its own, or body text.
+ */
+export function captionPlacement(truth: string, html: string): CaptionPlacement {
+  const bag = (tokens: string[]): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const t of tokens) m.set(t, (m.get(t) ?? 0) + 1);
+    return m;
+  };
+  const blocks = htmlBlocks(html)
+    .filter((b) => !isFurniture(b))
+    .map((b) => ({ where: b.tag === 'figcaption' || b.tag === 'caption' ? ('held' as const) : b.role === 'caption' ? ('apart' as const) : ('body' as const), words: bag(scoreTokens(b.text)) }));
+  const out: CaptionPlacement = { truth: 0, held: 0, apart: 0, body: 0, missing: 0 };
+  for (const line of truth.split('\n')) {
+    if (!line.startsWith('CAPTION:')) continue;
+    out.truth++;
+    const words = scoreTokens(line.slice('CAPTION:'.length));
+    // Caption blocks first: a heading or a citing paragraph can hold all of a short caption's words too.
+    const want = bag(words);
+    const cover = (b: (typeof blocks)[number]): number => {
+      let found = 0;
+      for (const [w, n] of want) found += Math.min(n, b.words.get(w) ?? 0);
+      return words.length ? found / words.length : 0;
+    };
+    let best: { cover: number; where: 'held' | 'apart' | 'body' } = { cover: 0, where: 'body' };
+    for (const b of blocks) {
+      const c = cover(b);
+      if (b.where !== 'body' && c > best.cover) best = { cover: c, where: b.where };
+    }
+    if (best.cover < CAPTION_COVER) {
+      for (const b of blocks) {
+        const c = b.where === 'body' ? cover(b) : 0;
+        if (c > best.cover) best = { cover: c, where: 'body' };
+      }
+    }
+    out[best.cover >= CAPTION_COVER ? best.where : 'missing']++;
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import { furnitureScores, htmlBlocks, paragraphOrder, wordF1, type TruthLike } from '../src/quality.js';
+import { captionPlacement, furnitureScores, htmlBlocks, paragraphOrder, wordF1, type TruthLike } from '../src/quality.js';
 
 /** The scorers themselves must be able to fail: a bad conversion has to score badly. */
 const truth: TruthLike = {
@@ -27,5 +27,26 @@ describe('quality scorers', () => {
     expect(wordF1(blocks, truth)).toBeLessThan(0.8);
     const swapped = htmlBlocks(page(`<p>${truth.blocks[2]!.text}</p><p>${truth.blocks[1]!.text}</p>`));
     expect(paragraphOrder(swapped, truth).inOrder).toBe(0.5);
+  });
+
+  it('place each truth caption: held by its figure or table, a caption of its own, body text, or missing', () => {
+    const truthText = [
+      'Dynamics of the pure successional niche model',
+      'CAPTION: Dynamics of the pure successional niche model',
+      'CAPTION: Built-in global variables',
+      'CAPTION: Self-locking nuts.',
+      'CAPTION: A plot of numerical solutions of the Ricker model.',
+      'CAPTION: An app to explore behaviour of the model.',
+    ].join('\n');
+    const html = page(
+      '<h2>Dynamics of the pure successional niche model</h2>' +
+        '<figure data-bbox="0,0,1,1"><img src="a.png"><figcaption>Figure 6: Dynamics of the pure successional niche model</figcaption></figure>' +
+        '<table><caption>Table 3-2 Built-in global variables</caption><tr><td>a</td></tr></table>' +
+        '<p data-role="caption">Figure 7-26. Self-locking nuts.</p>' +
+        '<p>Figure 1.2 is a plot of numerical solutions of the Ricker model.</p>',
+    );
+    // The heading holds the first caption's words as well; the figure's caption is where it is counted.
+    expect(captionPlacement(truthText, html)).toEqual({ truth: 5, held: 2, apart: 1, body: 1, missing: 1 });
+    expect(captionPlacement(truthText, page('<p>Nothing of the kind.</p>'))).toEqual({ truth: 5, held: 0, apart: 0, body: 0, missing: 5 });
   });
 });

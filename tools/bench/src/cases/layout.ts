@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCorpusConfig } from '@mtb/core';
 import { runFilterStage } from '@mtb/dedup-filter';
 import { readNodes, runTokensStage } from '@mtb/image-tokens';
-import { htmlBlocks, orderScores, pdfToHtml, runPdfHtml } from '@mtb/pdf-html';
+import { captionPlacement, htmlBlocks, orderScores, pdfToHtml, runPdfHtml, type CaptionPlacement } from '@mtb/pdf-html';
 import type { BenchCase } from '../types.js';
 import { bareParse } from './pdf-html.js';
 
@@ -117,6 +117,7 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
         const f1s: number[] = [];
         const keptF1s: number[] = [];
         let met = 0;
+        const captions: CaptionPlacement = { truth: 0, held: 0, apart: 0, body: 0, missing: 0 };
         try {
           for (const name of names) {
             const bookDir = join(dir, 'build', name);
@@ -125,6 +126,8 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
             const html = readFileSync(join(bookDir, 'book.html'), 'utf8');
             const truth = readFileSync(join(LAYOUT, 'truth', `${name}.txt`), 'utf8');
             const s = orderScores(truth, html);
+            const c = captionPlacement(truth, html);
+            for (const k of Object.keys(captions) as Array<keyof CaptionPlacement>) captions[k] += c[k];
             const k = orderScores(truth, await keptText(bookDir, config));
             keptF1s.push(k.gram8.f1);
             // Blocks (paragraphs, items, rows, headings, captions, notes) beside the truth's, one per line.
@@ -137,7 +140,8 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
             out[name] =
               `8-gram F1 ${s.gram8.f1.toFixed(3)} (pdftotext ${p ? `${p.plain.toFixed(3)} / -raw ${p.raw.toFixed(3)}` : '?'}; target ${target?.toFixed(3) ?? '?'})` +
               `, word recall ${s.words.recall.toFixed(3)} (target 0.98), blocks ${blocks} (truth ${truthBlocks})` +
-              `; text kept by the filter stage: 8-gram F1 ${k.gram8.f1.toFixed(3)}, word recall ${k.words.recall.toFixed(3)}`;
+              `; text kept by the filter stage: 8-gram F1 ${k.gram8.f1.toFixed(3)}, word recall ${k.words.recall.toFixed(3)}` +
+              (c.truth ? `; captions held by their figure or table ${c.held} of the truth's ${c.truth} (apart ${c.apart}, in body text ${c.body}, missing ${c.missing})` : '');
           }
         } finally {
           rmSync(dir, { recursive: true, force: true });
@@ -145,6 +149,9 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
         const popMean = names.reduce((a, n) => a + Math.max(poppler.get(n)?.plain ?? 0, poppler.get(n)?.raw ?? 0), 0) / names.length;
         out['mean 8-gram F1'] = `${(f1s.reduce((a, b) => a + b, 0) / f1s.length).toFixed(3)} (pdftotext best-of-two ${popMean.toFixed(3)}; target 0.85)`;
         out['documents at target'] = `${met} of ${names.length}`;
+        // The truth's captions include some the PDF never prints (ma32009's web apps): "in body text" counts those too.
+        out['captions held by their figure or table'] =
+          `${captions.held} of the truth's ${captions.truth} (a caption paragraph of its own ${captions.apart}, in body text ${captions.body}, missing ${captions.missing})`;
         out['mean 8-gram F1 of the text the filter stage keeps'] = (keptF1s.reduce((a, b) => a + b, 0) / keptF1s.length).toFixed(3);
         out['wall ratio stage/bare (median)'] = Number((median(stage.map((r) => r.wallMs)) / median(bare.map((r) => r.wallMs))).toFixed(2));
         out['cpu ratio stage/bare (median)'] = Number((median(stage.map((r) => r.cpuMs)) / median(bare.map((r) => r.cpuMs))).toFixed(2));
