@@ -141,6 +141,41 @@ describe('page structure before lines', () => {
     ]);
   });
 
+  it('keeps a margin note whole when its longest lines run past the column most of its lines end at', () => {
+    // cdl-lab-manual.pdf p. 5: most note lines end by x = 547, two reach 550 (the page edge side), and they were body text.
+    const runs: TextRun[] = [];
+    // A page of body text: the two long lines are under a tenth of the busiest x's lines, the share a column's edge is drawn at.
+    for (let i = 0; i < 36; i++) runs.push(run(`Body text line ${i} of the main column, set the full measure of it.`, 72, 100 + i * 14, 10, { w: 310 }));
+    const note = ['TASK: When you are done reading', 'this manual and carrying out all', 'required tasks, please complete', 'the checklist and the signature', 'page. You are officially a member', 'once all tasks in this manual and', 'receipt of your signed and filled-out', 'checklist have been acknowledged.'];
+    note.forEach((t, i) => runs.push(run(t, 406.5, 102 + i * 10, 8, { w: i === 6 ? 143.5 : i === 5 ? 142.9 : 134 })));
+    const lines = buildLines(runs);
+    expect(splitMargin(lines).margin).toHaveLength(8);
+    const [p] = assembleBook([{ page: 1, width: 612, height: 792, lines, images: [] }]);
+    expect(texts(p!.nodes).filter((t) => t.startsWith('note:'))).toEqual([`note: ${note.join(' ')}`]);
+  });
+
+  it('places a note beside a list item right after that item, and one starting between paragraphs by the nearer', () => {
+    // cdl-lab-manual.pdf p. 3: a note beside "Resource allocation" read after the whole list; p. 14: a note set in
+    // the space above the paragraph that calls it went to the list item before.
+    const runs: TextRun[] = [];
+    const items = ['• Communication. We foster an environment where', '• Resource allocation. Our lab resources are finite', '• Adaptability. We cannot always plan everything.'];
+    items.forEach((t, i) => runs.push(run(t, 72, 100 + i * 24, 10, { w: 300 })));
+    runs.push(run('NOTE: Funding is discussed', 406, 122, 8, { w: 130 }), run('in the #grants channel.', 406, 131, 8, { w: 110 }));
+    runs.push(run('You are unlikely to meet the requirements for authorship if', 72, 190, 10, { w: 300 }), run('your contributions were limited to the following.', 72, 204, 10, { w: 240 }));
+    runs.push(run('NOTE: Posters have less', 406, 182, 8, { w: 120 }), run('stringent requirements.', 406, 191, 8, { w: 120 }));
+    for (let i = 0; i < 6; i++) runs.push(run(`Body text line ${i} of the main column, set the full measure of it.`, 72, 240 + i * 14, 10, { w: 310 }));
+    const [p] = assembleBook([{ page: 1, width: 612, height: 792, lines: buildLines(runs), images: [] }]);
+    const out = texts(p!.nodes);
+    expect(out.slice(0, 6)).toEqual([
+      '[ul: Communication. We foster an environment where | Resource allocation. Our lab resources are finite]',
+      'note: NOTE: Funding is discussed in the #grants channel.',
+      '[ul: Adaptability. We cannot always plan everything.]',
+      'You are unlikely to meet the requirements for authorship if your contributions were limited to the following.',
+      'note: NOTE: Posters have less stringent requirements.',
+      expect.stringContaining('Body text line 0'),
+    ]);
+  });
+
   it('moves a footnote after the paragraph that calls it and keeps the call out of the word', () => {
     const runs: TextRun[] = [
       run('Cheese owes its blue veins to Penicillium', 40, 100, 10, { w: 210 }),

@@ -194,7 +194,9 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
       const text = textOf(f);
       if (!text) return;
       if (f.role) {
-        // A note does not end the list it sits beside.
+        // A note beside a list item reads right after that item: the list breaks there and goes on after the note
+        // (an ordered list's numbering with it, by its start).
+        list = undefined;
         nodes.push(ocr({ kind: 'paragraph', text, role: f.role }, f.block.lines));
         return;
       }

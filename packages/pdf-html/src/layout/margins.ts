@@ -71,8 +71,12 @@ export function splitMargin(lines: Line[]): { main: Line[]; margin: Line[] } {
   // Only the outermost intervals can be margins: a narrow interval between two columns is a table column or a gutter note.
   const margins = [intervals[0]!, intervals[intervals.length - 1]!].filter(isMargin);
   if (!margins.length) return { main: lines, margin: [] };
+  // The interval's outer edge is where most of its lines end: its longest lines run past it, into the page's edge
+  // ("manual and receipt of your signed and" in cdl-lab-manual's right margin). Only the inner edge, toward the main column, bounds a note.
+  const outer = (iv: Interval): Interval => (iv === intervals[0] ? { ...iv, x0: -Infinity } : { ...iv, x1: Infinity });
+  const bounds = margins.map(outer);
   const main: Line[] = [];
   const margin: Line[] = [];
-  for (const l of lines) (!l.rotated && margins.some((iv) => inside(l, iv)) ? margin : main).push(l);
+  for (const l of lines) (!l.rotated && bounds.some((iv) => inside(l, iv)) ? margin : main).push(l);
   return { main, margin };
 }

@@ -442,11 +442,23 @@ function noteFlow(block: TextBlock, role: NoteRole, vocab: Vocabulary): TextFlow
   return lead ? { kind: 'text', block, text: lead.rest, role, label: lead.label } : { kind: 'text', block, text, role };
 }
 
-/** The body paragraph whose lines run beside the note's first line, else the last one above it. */
+/** Type this much larger than the paragraph above is a heading's. */
+const HEADING_SIZE_RATIO = 1.1;
+
+/**
+ * The body paragraph whose lines run beside the note's first line; else, for
+ * a note that starts in the space between two paragraphs, the nearer of the
+ * one above and the one below (a Tufte note is set level with its call, and a
+ * call in a paragraph's first line can leave the note's first line in the gap).
+ */
 function besideOf(note: TextBlock, flow: Flow[]): Flow | undefined {
   const y = note.box.y;
-  let above: Flow | undefined;
+  const first = note.lines[0]!.box;
+  const middle = first.y + first.h / 2;
+  let above: TextFlow | undefined;
   let aboveBottom = -Infinity;
+  let below: TextFlow | undefined;
+  let belowTop = Infinity;
   for (const f of flow) {
     if (f.kind !== 'text') continue;
     const top = Math.min(...f.block.lines.map((l) => l.box.y));
@@ -456,6 +468,13 @@ function besideOf(note: TextBlock, flow: Flow[]): Flow | undefined {
       above = f;
       aboveBottom = bot;
     }
+    if (top > y && top < belowTop && top - bottom(first) < first.h) {
+      below = f;
+      belowTop = top;
+    }
   }
-  return above;
+  if (!below || !above) return below ?? above;
+  // A heading below starts a section the note has no part in.
+  const heading = below.block.font.size > HEADING_SIZE_RATIO * above.block.font.size;
+  return !heading && belowTop - middle < middle - aboveBottom ? below : above;
 }
