@@ -154,6 +154,15 @@ describe('page structure before lines', () => {
     expect(texts(p!.nodes).filter((t) => t.startsWith('note:'))).toEqual([`note: ${note.join(' ')}`]);
   });
 
+  it('finds a margin of one short note on a full page, whose lines are too few to make a column of the page', () => {
+    // cdl-lab-manual.pdf p. 10: two note lines beside 45 body lines were read into the body.
+    const runs: TextRun[] = [];
+    for (let i = 0; i < 45; i++) runs.push(run(`Body text line ${i} of the main column, set the full measure of it.`, 72, 80 + i * 14, 10, { w: 311 }));
+    runs.push(run('NOTE: Our adapted approach also', 406.7, 304, 8, { w: 121.8 }), run('draws inspiration from this blog.', 406.7, 314, 8, { w: 117.1 }));
+    const lines = buildLines(runs);
+    expect(splitMargin(lines).margin.map((l) => l.text)).toEqual(['NOTE: Our adapted approach also', 'draws inspiration from this blog.']);
+  });
+
   it('places a note beside a list item right after that item, and one starting between paragraphs by the nearer', () => {
     // cdl-lab-manual.pdf p. 3: a note beside "Resource allocation" read after the whole list; p. 14: a note set in
     // the space above the paragraph that calls it went to the list item before.
