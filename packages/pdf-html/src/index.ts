@@ -15,4 +15,4 @@ export { pdfjs } from './pdfjs/load.js';
 export { readPage, imageObject } from './pdfjs/page.js';
 export { toRawImage } from './pdfjs/pixels.js';
 export { orderScores, htmlScoredText, truthText, scoreTokens, type OrderScores, type Prf } from './order-score.js';
-export { htmlBlocks, furnitureScores, wordF1, paragraphOrder, captionPlacement, type CaptionPlacement, type HtmlBlock, type TruthLike } from './quality.js';
+export { htmlBlocks, furnitureScores, wordF1, paragraphOrder, captionPlacement, notePlacement, type CaptionPlacement, type NotePlacement, type HtmlBlock, type TruthLike } from './quality.js';

@@ -187,3 +187,76 @@ export function captionPlacement(truth: string, html: string): CaptionPlacement 
   }
   return out;
 }
+
+/** Where the truth's notes ("NOTE: " lines: footnotes, margin notes, sidenotes) ended up in book.html. */
+export interface NotePlacement {
+  /** Notes in the truth. */
+  truth: number;
+  /** A note or footnote block right after the block the truth puts it after (notes between them aside). */
+  placed: number;
+  /** A note or footnote block, after some other block. */
+  elsewhere: number;
+  /** Found, but not marked as a note (read into body text, or a paragraph of its own). */
+  unmarked: number;
+  /** No block holds 60% of its words: lost, or cut into pieces. */
+  missing: number;
+}
+
+/** The tail of an anchor paragraph compared: a note follows the end of what it sits beside. */
+const ANCHOR_TAIL = 12;
+
+/**
+ * Each truth note is looked up by its words (score.py's tokens) among
+ * book.html's blocks, note blocks first, and counted by whether it is a note
+ * and whether the block before it (other notes aside) ends as the truth's
+ * line before it does.
+ */
+export function notePlacement(truth: string, html: string): NotePlacement {
+  const bag = (tokens: string[]): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const t of tokens) m.set(t, (m.get(t) ?? 0) + 1);
+    return m;
+  };
+  const cover = (want: string[], block: Map<string, number>): number => {
+    let found = 0;
+    for (const [w, n] of bag(want)) found += Math.min(n, block.get(w) ?? 0);
+    return want.length ? found / want.length : 0;
+  };
+  const isNote = (role: string | undefined): boolean => role === 'note' || role === 'footnote';
+  const blocks = htmlBlocks(html)
+    .filter((b) => !isFurniture(b))
+    .map((b) => ({ note: isNote(b.role), tokens: scoreTokens(b.text), words: bag(scoreTokens(b.text)) }));
+  const lines = truth.split('\n').filter((l) => l.trim());
+  const out: NotePlacement = { truth: 0, placed: 0, elsewhere: 0, unmarked: 0, missing: 0 };
+  lines.forEach((line, i) => {
+    if (!line.startsWith('NOTE:')) return;
+    out.truth++;
+    const words = scoreTokens(line.slice('NOTE:'.length));
+    let best = -1;
+    let bestCover = 0;
+    blocks.forEach((b, k) => {
+      const c = cover(words, b.words);
+      if (c > bestCover || (c === bestCover && best >= 0 && b.note && !blocks[best]!.note)) {
+        best = k;
+        bestCover = c;
+      }
+    });
+    if (best < 0 || bestCover < CAPTION_COVER) {
+      out.missing++;
+      return;
+    }
+    if (!blocks[best]!.note) {
+      out.unmarked++;
+      return;
+    }
+    let a = i - 1;
+    while (a >= 0 && lines[a]!.startsWith('NOTE:')) a--;
+    let k = best - 1;
+    while (k >= 0 && blocks[k]!.note) k--;
+    const anchor = a >= 0 ? scoreTokens(lines[a]!.replace(/^[A-Z]+:\s*/, '')) : [];
+    const before = k >= 0 ? blocks[k]! : undefined;
+    const follows = !!before && (cover(anchor.slice(-ANCHOR_TAIL), before.words) >= CAPTION_COVER || cover(before.tokens.slice(-ANCHOR_TAIL), bag(anchor)) >= CAPTION_COVER);
+    out[follows ? 'placed' : 'elsewhere']++;
+  });
+  return out;
+}

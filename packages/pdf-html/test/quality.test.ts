@@ -1,4 +1,4 @@
-import { captionPlacement, furnitureScores, htmlBlocks, paragraphOrder, wordF1, type TruthLike } from '../src/quality.js';
+import { captionPlacement, furnitureScores, notePlacement, htmlBlocks, paragraphOrder, wordF1, type TruthLike } from '../src/quality.js';
 
 /** The scorers themselves must be able to fail: a bad conversion has to score badly. */
 const truth: TruthLike = {
@@ -48,5 +48,27 @@ describe('quality scorers', () => {
     // The heading holds the first caption's words as well; the figure's caption is where it is counted.
     expect(captionPlacement(truthText, html)).toEqual({ truth: 5, held: 2, apart: 1, body: 1, missing: 1 });
     expect(captionPlacement(truthText, page('<p>Nothing of the kind.</p>'))).toEqual({ truth: 5, held: 0, apart: 0, body: 0, missing: 5 });
+  });
+
+  it('place each truth note: right after the truth’s block, after another, not marked as a note, or missing', () => {
+    const truthText = [
+      'Resource allocation. Our lab resources are finite and used efficiently.',
+      'NOTE: NOTE: Funding is discussed in the grants channel on Slack.',
+      'Adaptability. We cannot always plan everything in advance.',
+      'NOTE: TASK: Read this letter about boundaries between lab members.',
+      'You are unlikely to meet the requirements for authorship.',
+      'NOTE: Posters have less stringent authorship requirements than papers.',
+      'NOTE: Department talks are listed on the events calendar.',
+    ].join('\n');
+    const html = page(
+      '<ul><li>Resource allocation. Our lab resources are finite and used efficiently.</li></ul>' +
+        '<p data-role="note">NOTE: Funding is discussed in the grants channel on Slack.</p>' +
+        '<ul><li>Adaptability. We cannot always plan everything in advance.</li></ul>' +
+        '<p>You are unlikely to meet the requirements for authorship.</p>' +
+        '<p data-role="note">TASK: Read this letter about boundaries between lab members.</p>' +
+        '<p>NOTE: Posters have less stringent authorship requirements than papers.</p>' +
+        '<p data-role="note">NOTE: Department talks are listed</p><p data-role="note">on the events calendar.</p>',
+    );
+    expect(notePlacement(truthText, html)).toEqual({ truth: 4, placed: 1, elsewhere: 1, unmarked: 1, missing: 1 });
   });
 });

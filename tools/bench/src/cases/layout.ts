@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCorpusConfig } from '@mtb/core';
 import { runFilterStage } from '@mtb/dedup-filter';
 import { readNodes, runTokensStage } from '@mtb/image-tokens';
-import { captionPlacement, htmlBlocks, orderScores, pdfToHtml, runPdfHtml, type CaptionPlacement } from '@mtb/pdf-html';
+import { captionPlacement, htmlBlocks, notePlacement, orderScores, pdfToHtml, runPdfHtml, type CaptionPlacement, type NotePlacement } from '@mtb/pdf-html';
 import type { BenchCase } from '../types.js';
 import { bareParse } from './pdf-html.js';
 
@@ -118,6 +118,7 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
         const keptF1s: number[] = [];
         let met = 0;
         const captions: CaptionPlacement = { truth: 0, held: 0, apart: 0, body: 0, missing: 0 };
+        const notes: NotePlacement = { truth: 0, placed: 0, elsewhere: 0, unmarked: 0, missing: 0 };
         try {
           for (const name of names) {
             const bookDir = join(dir, 'build', name);
@@ -128,6 +129,8 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
             const s = orderScores(truth, html);
             const c = captionPlacement(truth, html);
             for (const k of Object.keys(captions) as Array<keyof CaptionPlacement>) captions[k] += c[k];
+            const nt = notePlacement(truth, html);
+            for (const k of Object.keys(notes) as Array<keyof NotePlacement>) notes[k] += nt[k];
             const k = orderScores(truth, await keptText(bookDir, config));
             keptF1s.push(k.gram8.f1);
             // Blocks (paragraphs, items, rows, headings, captions, notes) beside the truth's, one per line.
@@ -141,7 +144,8 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
               `8-gram F1 ${s.gram8.f1.toFixed(3)} (pdftotext ${p ? `${p.plain.toFixed(3)} / -raw ${p.raw.toFixed(3)}` : '?'}; target ${target?.toFixed(3) ?? '?'})` +
               `, word recall ${s.words.recall.toFixed(3)} (target 0.98), blocks ${blocks} (truth ${truthBlocks})` +
               `; text kept by the filter stage: 8-gram F1 ${k.gram8.f1.toFixed(3)}, word recall ${k.words.recall.toFixed(3)}` +
-              (c.truth ? `; captions held by their figure or table ${c.held} of the truth's ${c.truth} (apart ${c.apart}, in body text ${c.body}, missing ${c.missing})` : '');
+              (c.truth ? `; captions held by their figure or table ${c.held} of the truth's ${c.truth} (apart ${c.apart}, in body text ${c.body}, missing ${c.missing})` : '') +
+              (nt.truth ? `; notes placed after the truth's block ${nt.placed} of ${nt.truth} (elsewhere ${nt.elsewhere}, not marked as notes ${nt.unmarked}, missing or cut ${nt.missing})` : '');
           }
         } finally {
           rmSync(dir, { recursive: true, force: true });
@@ -152,6 +156,8 @@ export async function cases(opts: { quick: boolean }): Promise<BenchCase[]> {
         // The truth's captions include some the PDF never prints (ma32009's web apps): "in body text" counts those too.
         out['captions held by their figure or table'] =
           `${captions.held} of the truth's ${captions.truth} (a caption paragraph of its own ${captions.apart}, in body text ${captions.body}, missing ${captions.missing})`;
+        out['notes (margin notes, footnotes) placed right after the truth\'s block'] =
+          `${notes.placed} of the truth's ${notes.truth} (after another block ${notes.elsewhere}, not marked as notes ${notes.unmarked}, missing or cut into pieces ${notes.missing})`;
         out['mean 8-gram F1 of the text the filter stage keeps'] = (keptF1s.reduce((a, b) => a + b, 0) / keptF1s.length).toFixed(3);
         out['wall ratio stage/bare (median)'] = Number((median(stage.map((r) => r.wallMs)) / median(bare.map((r) => r.wallMs))).toFixed(2));
         out['cpu ratio stage/bare (median)'] = Number((median(stage.map((r) => r.cpuMs)) / median(bare.map((r) => r.cpuMs))).toFixed(2));
