@@ -21,7 +21,7 @@ const LAYOUT = resolve(process.cwd(), '../shared/corpus/layout');
 // ma32009's truth has seven captions the PDF does not print as captions (its web apps' "An app to explore ...").
 const FLOORS: Record<string, { gram8: number; recall: number; captions?: number; notes?: number }> = {
   'bb511-ion-transport': { gram8: 0.808, recall: 0.981 },
-  'cdl-lab-manual': { gram8: 0.953, recall: 0.993, notes: 23 },
+  'cdl-lab-manual': { gram8: 0.960, recall: 0.993, notes: 25 },
   'docling-amt-handbook': { gram8: 0.995, recall: 0.995, captions: 2 },
   'docling-redp5110': { gram8: 0.879, recall: 0.987, captions: 10 },
   'ma32009-math-biology': { gram8: 0.596, recall: 0.961, captions: 31 },

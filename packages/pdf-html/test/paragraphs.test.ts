@@ -37,4 +37,32 @@ describe('buildParagraphs', () => {
     ];
     expect(texts(lines)).toEqual([['body text'], ['Figure 2 Bold title', 'explained further']]);
   });
+
+  it('runs a sentence on past an enumeration wrapped to a line start, and still starts items of a list without full stops', () => {
+    // tracemonkey p. 9: "... for comparison: (a) SpiderMonkey, ..., and" / "(e) V8, the method-compiling ..."; clinical-science-ace:
+    // "Sturrock," / "E. D. (2009) Investigating ..." was an ordered list of type A from 5.
+    const prose = [
+      line('We ran four configurations for comparison: (a) the interpreter, and', 40, 100, 10, { w: 400 }),
+      line('(e) V8, the method-compiling JavaScript VM from Google.', 40, 112, 10, { w: 300 }),
+      line('Kroger, W. L., Douglas, R. G., Dive, V. and Sturrock,', 40, 140, 10, { w: 400 }),
+      line('E. D. (2009) Investigating the domain specificity of inhibitors.', 40, 152, 10, { w: 380 }),
+    ];
+    expect(texts(prose)).toEqual([
+      ['We ran four configurations for comparison: (a) the interpreter, and', '(e) V8, the method-compiling JavaScript VM from Google.'],
+      ['Kroger, W. L., Douglas, R. G., Dive, V. and Sturrock,', 'E. D. (2009) Investigating the domain specificity of inhibitors.'],
+    ]);
+    const items = [line('(a) apples', 40, 100, 10, { w: 60 }), line('(b) pears', 40, 112, 10, { w: 60 }), line('(c) plums', 40, 124, 10, { w: 60 })];
+    expect(texts(items)).toEqual([['(a) apples'], ['(b) pears'], ['(c) plums']]);
+  });
+
+  it('keeps a margin note whole across a bold sentence, and body text apart from a bold line', () => {
+    // cdl-lab-manual p. 5: "the HTML version of the lab manual." / "You are officially a lab member once" (bold).
+    const note = [
+      line('use the checklist and signature page in', 406, 100, 8, { w: 140 }),
+      line('the HTML version of the lab manual.', 406, 110, 8, { w: 135 }),
+      line('You are officially a lab member once', 406, 120, 8, { w: 136, bold: true }),
+    ];
+    expect(buildParagraphs(note, { anyWeight: true })).toHaveLength(1);
+    expect(buildParagraphs(note)).toHaveLength(2);
+  });
 });

@@ -299,7 +299,8 @@ export function pageFlow(p: PageLayout, roleOf: Map<number, FurnitureRole>, voca
   mergeContinuations(flow, vocab);
 
   // Margin notes, each right after the body paragraph beside its first line.
-  const notes = buildParagraphs([...margin].sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x));
+  // A note's bold sentence is emphasis, not a heading: margin notes have none (cdl p. 5, "You are officially a lab member ...").
+  const notes = buildParagraphs([...margin].sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x), { anyWeight: true });
   const placed = new Map<Flow, TextFlow[]>();
   const trailing: TextFlow[] = [];
   for (const block of notes) {

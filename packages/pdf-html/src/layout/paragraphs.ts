@@ -20,13 +20,14 @@ const SHORT_LINE_EM = 2;
  * above it when it sits right below it in the same column, in the same style,
  * with line spacing rather than paragraph spacing, and the line above did not
  * end its paragraph (a short last line after a full stop, or a first-line
- * indent on the new line).
+ * indent on the new line). With `anyWeight`, a change to or from bold does
+ * not end a block (a margin note's emphasised sentence).
  */
-export function buildParagraphs(lines: Line[]): TextBlock[] {
+export function buildParagraphs(lines: Line[], opts: { anyWeight?: boolean } = {}): TextBlock[] {
   const blocks: TextBlock[] = [];
   let current: TextBlock | undefined;
   for (const line of lines) {
-    if (current && continues(current, line)) {
+    if (current && continues(current, line, !!opts.anyWeight)) {
       current.lines.push(line);
       current.box = union(current.box, line.box);
       continue;
@@ -38,8 +39,8 @@ export function buildParagraphs(lines: Line[]): TextBlock[] {
 }
 
 /** Same size and weight, and both code or both not: prose never runs on into a code block or out of one. */
-function sameStyle(a: FontStyle, b: FontStyle): boolean {
-  return Math.abs(a.size - b.size) <= 0.12 * Math.max(a.size, b.size) && a.bold === b.bold && !!a.mono === !!b.mono;
+function sameStyle(a: FontStyle, b: FontStyle, anyWeight: boolean): boolean {
+  return Math.abs(a.size - b.size) <= 0.12 * Math.max(a.size, b.size) && (anyWeight || a.bold === b.bold) && !!a.mono === !!b.mono;
 }
 
 /**
@@ -48,21 +49,23 @@ function sameStyle(a: FontStyle, b: FontStyle): boolean {
  * sentence or a lead-in (":"); a dash only after a finished line (a dash
  * opening a line mid-sentence is punctuation).
  */
-function opensItem(marker: ListMarker, line: Line, prev: Line, em: number): boolean {
+function opensItem(marker: ListMarker, line: Line, prev: Line, em: number, inItem: boolean): boolean {
   const finished = /[.:;!?]$/.test(prev.text);
   if (/^[–—-]$/.test(marker.marker)) return finished;
   if (!marker.ordered) return true;
-  return finished || line.box.x <= prev.box.x + 0.3 * em;
+  // Mid-sentence, "(a)" wrapped to a line's start is an inline enumeration ("You can either / (a) fill out"),
+  // unless the line above is an item itself (items without full stops).
+  return finished || (inItem && line.box.x <= prev.box.x + 0.3 * em);
 }
 
-function continues(block: TextBlock, line: Line): boolean {
+function continues(block: TextBlock, line: Line, anyWeight: boolean): boolean {
   const prev = block.lines[block.lines.length - 1]!;
   const em = Math.max(prev.font.size, line.font.size);
   // "Figure 3" opening a line starts a caption, unless the line above runs on into it ("... as shown in / Figure 3.").
   if (isCaption(line.text) && !/[\p{L},]$/u.test(prev.text)) return false;
   // A caption's bold label line ("Figure 2 Title") runs on into its regular-weight text.
   const captionBody = isCaption(block.lines[0]!.text) && Math.abs(block.font.size - line.font.size) <= 0.12 * em;
-  if (!captionBody && !sameStyle(block.font, line.font)) return false;
+  if (!captionBody && !sameStyle(block.font, line.font, anyWeight)) return false;
   const gap = line.box.y - bottom(prev.box);
   if (line.baseline <= prev.baseline) return false;
   if (gap > PARAGRAPH_GAP_EM * em) return false;
@@ -70,7 +73,7 @@ function continues(block: TextBlock, line: Line): boolean {
   // A list marker at or left of the line above opens an item; a dash only after a finished line
   // (a dash opening a line mid-sentence is punctuation).
   const marker = listMarker(line.text);
-  if (marker && opensItem(marker, line, prev, em)) return false;
+  if (marker && opensItem(marker, line, prev, em, !!listMarker(block.lines[0]!.text))) return false;
   // Back out of an item's hanging indent: the list is over.
   if (listMarker(block.lines[0]!.text) && line.box.x < prev.box.x - 0.5 * em) return false;
   const blockLeft = Math.min(...block.lines.map((l) => l.box.x));
