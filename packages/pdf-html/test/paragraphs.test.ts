@@ -65,4 +65,15 @@ describe('buildParagraphs', () => {
     expect(buildParagraphs(note, { anyWeight: true })).toHaveLength(1);
     expect(buildParagraphs(note)).toHaveLength(2);
   });
+
+  it('ends a contents entry at its page number', () => {
+    // docling-redp5110.pdf p. 5: a chapter's entries, same type and spacing, were one paragraph.
+    const entries = [
+      line('1.1 Security fundamentals........................................ 2', 72, 100, 10, { w: 440 }),
+      line('1.2 Current state of IBM i security................................ 2', 72, 112, 10, { w: 440 }),
+      line('3.4 Establishing and controlling accessibility by using the RCAC rule', 72, 124, 10, { w: 400 }),
+      line('text.............................................................. 21', 84, 136, 10, { w: 428 }),
+    ];
+    expect(texts(entries)).toEqual([[entries[0]!.text], [entries[1]!.text], [entries[2]!.text, entries[3]!.text]]);
+  });
 });

@@ -5,7 +5,8 @@ import { meanConfidence } from './lines.js';
 import { continuesList, listMarker, type ListMarker, type ListType } from './lists.js';
 import { markerLabels, plainText, resolveMarkers } from './marks.js';
 import { unmarkedLists } from './plain-lists.js';
-import { CONTENTS_ENTRY, ENDS_IN_PAGE_REF, MIN_CONTENTS_ENTRIES, continuesInto, isBody, isCaptionFlow, joinFlows, pageFlow, type NoteRole, type PageFlow, type TextFlow } from './page-flow.js';
+import { CONTENTS_ENTRY, ENDS_IN_PAGE_REF, MIN_CONTENTS_ENTRIES } from './contents.js';
+import { continuesInto, isBody, isCaptionFlow, joinFlows, pageFlow, type NoteRole, type PageFlow, type TextFlow } from './page-flow.js';
 import { Vocabulary } from './text.js';
 import type { FurnitureRole, Line, PageLayout, PlacedImage } from './types.js';
 

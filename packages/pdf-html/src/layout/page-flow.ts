@@ -1,4 +1,5 @@
 import { isCaption, isCaptionLabel, isRawTexCaption, isTexSource } from './captions.js';
+import { LEADER_END, PAGE_REF } from './contents.js';
 import { isPageNumber } from './furniture.js';
 import { mergeFormulaPieces } from './equations.js';
 import { splitFootnotes } from './footnotes.js';
@@ -137,19 +138,8 @@ function mergeContinuations(flow: Flow[], vocab: Vocabulary): void {
   }
 }
 
-/** A dot leader ("2.1 Red-tailed Hawk . . . . .") and a page number, arabic or roman, as contents pages print them. */
-const LEADER = String.raw`(?:(?:\.\s?){3,}|…)`;
-const PAGE_NUMBER = String.raw`(?:\d{1,4}|[ivxlc]{1,7})`;
-const LEADER_END = new RegExp(`${LEADER}$`);
-const PAGE_REF = new RegExp(`^${PAGE_NUMBER}$`, 'i');
-/** A contents entry: a dot leader and the page number it leads to ("2.1 Red-tailed Hawk . . . . 7"). */
-export const CONTENTS_ENTRY = new RegExp(`${LEADER}\\s*${PAGE_NUMBER}$`, 'i');
-/** Text ending in a page number ("2 Multi species population dynamics 30"). */
-export const ENDS_IN_PAGE_REF = new RegExp(`\\s${PAGE_NUMBER}$`, 'i');
 /** A section or chapter number standing apart from its title ("2", "3.1", "IV."). */
 const SECTION_NUMBER_ALONE = /^(?:\d+(?:\.\d+)*|[IVXL]+)\.?$/;
-/** A page with this many contents entries at least is a contents page. */
-export const MIN_CONTENTS_ENTRIES = 3;
 /** A number or a caption label stands at most this many ems left of its title. */
 const NUMBER_GAP_EM = 3;
 

@@ -1,4 +1,5 @@
 import { isCaption } from './captions.js';
+import { CONTENTS_ENTRY } from './contents.js';
 import { listMarker, type ListMarker } from './lists.js';
 import { type Box, type FontStyle, type Line, bottom, overlap, right, union } from './types.js';
 
@@ -66,6 +67,8 @@ function continues(block: TextBlock, line: Line, anyWeight: boolean): boolean {
   // A caption's bold label line ("Figure 2 Title") runs on into its regular-weight text.
   const captionBody = isCaption(block.lines[0]!.text) && Math.abs(block.font.size - line.font.size) <= 0.12 * em;
   if (!captionBody && !sameStyle(block.font, line.font, anyWeight)) return false;
+  // A contents entry ends at its page number: the next line is the next entry, not more of its title.
+  if (CONTENTS_ENTRY.test(prev.text.trimEnd())) return false;
   const gap = line.box.y - bottom(prev.box);
   if (line.baseline <= prev.baseline) return false;
   if (gap > PARAGRAPH_GAP_EM * em) return false;
