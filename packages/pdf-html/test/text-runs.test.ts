@@ -49,4 +49,21 @@ describe('textRuns', () => {
     const [later] = textRuns([fixed('ENABLE;', 700, 'f1')], {}, identity, () => face, (s) => s);
     expect(later!.font.mono).toBe(true);
   });
+
+  it('reads a bullet glyph that maps to no character as a bullet leading its item, when it opens several lines', () => {
+    // docling-redp5110.pdf p. 7: IBM BookMaster draws its bullets as "\u0002", which vanished and ran the items together.
+    const at = (str: string, x: number, y: number, fontName: string, width: number) => ({ str, transform: [10, 0, 0, 10, x, y], width, fontName });
+    const items = [
+      at('\u0002', 136.8, 500, 'bm', 5),
+      at('Security fundamentals', 151.2, 500, 'helv', 95),
+      at('\u0002', 136.8, 488, 'bm', 5),
+      at('Current state of IBM i security', 151.2, 488, 'helv', 132),
+      // One glyph alone opens no list.
+      at('\u0003', 136.8, 400, 'bm', 5),
+      at('A paragraph that starts after a stray glyph.', 151.2, 400, 'helv', 190),
+    ];
+    const runs = textRuns(items, {}, identity, () => undefined, (s) => s.replace(/[\u0000-\u001f]/g, ''));
+    expect(runs.map((r) => r.text)).toEqual(['• Security fundamentals', '• Current state of IBM i security', 'A paragraph that starts after a stray glyph.']);
+    expect(runs[0]!.box.x).toBeCloseTo(136.8);
+  });
 });

@@ -78,6 +78,46 @@ function monospacedByAdvance(items: PdfTextItem[], font: (fontName: string) => F
   return mono;
 }
 
+/** A list's bullet as the layout reads it, whatever glyph the PDF drew. */
+const BULLET = '•';
+/** Text right of a bullet starts within this many ems of it. */
+const BULLET_GAP_EM = 3;
+
+/**
+ * Bullets drawn with a glyph of a symbol font that maps to no character: its
+ * text is a control character ("\u0002" in IBM's BookMaster, which Docling
+ * prints as the glyph's name, "SM590000"), nothing once control characters are
+ * taken out, and the items of the list ran together. Such an item opens its
+ * line, is set in another font than the text right after it, and the same
+ * glyph in the same font opens at least one more line at the same x: a list.
+ * (A glyph that maps to a letter, "r\u0001" in redp5110's subset of Janson,
+ * stays the letter: Docling reads it so too, and nothing says it is no "r".) Returns each such bullet with the text item it
+ * leads: the two become one run, "• text", which no gutter between the bullets
+ * and the text can split.
+ */
+function bulletItems(items: PdfTextItem[]): Map<PdfTextItem, PdfTextItem> {
+  // eslint-disable-next-line no-control-regex
+  const glyph = (it: PdfTextItem): string => it.str.replace(/[\u0000-\u001f\s]/g, '');
+  const level = (it: PdfTextItem): boolean => Math.abs(it.transform[1]!) < 1e-6 && Math.abs(it.transform[2]!) < 1e-6 && it.transform[0]! > 0;
+  const size = (it: PdfTextItem): number => Math.abs(it.transform[3]!) || Math.abs(it.transform[0]!);
+  const opens = new Map<string, Array<[PdfTextItem, PdfTextItem]>>();
+  for (const it of items) {
+    const g = glyph(it);
+    // eslint-disable-next-line no-control-regex
+    if (g !== '' || !level(it) || !/[\u0000-\u001f]/.test(it.str)) continue;
+    const em = size(it);
+    const x = it.transform[4]!;
+    const y = it.transform[5]!;
+    const sameRow = (o: PdfTextItem): boolean => o !== it && level(o) && Math.abs(o.transform[5]! - y) < 0.3 * em && /[\p{L}\p{N}]/u.test(o.str);
+    const next = items.find((o) => sameRow(o) && o.fontName !== it.fontName && o.transform[4]! >= x + it.width - 0.1 * em && o.transform[4]! <= x + it.width + BULLET_GAP_EM * em);
+    const before = items.some((o) => sameRow(o) && o.transform[4]! < x && o.transform[4]! + o.width > x - BULLET_GAP_EM * em);
+    if (!next || before) continue;
+    const key = `${it.str}|${it.fontName}|${Math.round(x)}`;
+    opens.set(key, [...(opens.get(key) ?? []), [it, next]]);
+  }
+  return new Map([...opens.values()].filter((pairs) => pairs.length >= 2).flat());
+}
+
 /**
  * pdf.js text items -> runs in viewport space (rotation applied, y down).
  * Weight and slant come from the font's flags and, because subset fonts often
@@ -93,8 +133,10 @@ export function textRuns(
   const runs: TextRun[] = [];
   const facts = new Map<string, { bold: boolean; italic: boolean; mono: boolean }>();
   const fixedPitch = monospacedByAdvance(items, font);
+  const bullets = bulletItems(items);
+  const led = new Map([...bullets].map(([bullet, text]) => [text, bullet]));
   for (const item of items) {
-    if (typeof item.str !== 'string' || !item.str.trim()) continue;
+    if (typeof item.str !== 'string' || !item.str.trim() || bullets.has(item)) continue;
     const m = multiply(viewport, item.transform);
     const size = Math.hypot(m[2], m[3]);
     if (!(size >= 0.5) || !Number.isFinite(m[4]) || !Number.isFinite(m[5])) continue;
@@ -117,12 +159,15 @@ export function textRuns(
     const len = Math.hypot(m[0], m[1]);
     const ux = len ? m[0] / len : 1;
     const uy = len ? m[1] / len : 0;
-    const text = normalize(item.str);
+    const bullet = led.get(item);
+    const text = bullet ? `${BULLET} ${normalize(item.str)}` : normalize(item.str);
     if (!text.trim()) continue;
     const tag = item.artifact ? { artifact: true } : item.mcid ? { mcid: item.mcid } : {};
     if (Math.abs(uy) < 0.02 && ux > 0) {
+      // A bullet's run starts where the bullet is drawn.
+      const x = bullet ? Math.min(m[4], multiply(viewport, bullet.transform)[4]) : m[4];
       runs.push({
-        box: { x: m[4], y: m[5] - ascent * size, w: Math.max(0, item.width), h: (ascent - descent) * size },
+        box: { x, y: m[5] - ascent * size, w: Math.max(0, item.width + m[4] - x), h: (ascent - descent) * size },
         baseline: m[5],
         text,
         font: { size, bold: f.bold, italic: f.italic, ...(f.mono ? { mono: true } : {}) },
