@@ -83,4 +83,20 @@ describe('buildLines', () => {
     expect(lines.find((l) => l.rotated)?.text).toBe('www.example.org');
     expect(lines.find((l) => !l.rotated)?.text).toBe('body');
   });
+
+  it('keeps a reference number set in the gutter with its entry, not with the column left of it', () => {
+    // clinical-science-ace.pdf p. 8: the right column's numbers stand at x 306, its text at 324, the left column ends at 288.
+    const runs: TextRun[] = [];
+    for (let i = 0; i < 8; i++) {
+      const y = 100 + i * 9.3;
+      runs.push(run(`left column line ${i} of the summary points, set full measure`, 60, y, 7.5, { w: 227 }));
+      if (i % 3 === 0) runs.push(run(String(17 + i / 3), 305.6, y, 7.5, { w: 9 }));
+      runs.push(run(`Right column reference line ${i}, authors and the year`, 323.5, y, 7.5, { w: 205 }));
+    }
+    const texts = buildLines(runs).map((l) => l.text);
+    expect(texts).toContain('17 Right column reference line 0, authors and the year');
+    expect(texts).toContain('18 Right column reference line 3, authors and the year');
+    expect(texts).toContain('left column line 0 of the summary points, set full measure');
+    expect(texts.filter((t) => /^\d+$/.test(t))).toEqual([]);
+  });
 });

@@ -22,6 +22,9 @@ const RUN_IN_GAP_EM = 0.8;
 const MIN_CODE_SHARE = 0.9;
 /** A note call is set at most this share of the line's size: 0.7 in TeX, about 0.8 in word processors (8 on 10 pt). */
 const MAX_CALL_SIZE = 0.85;
+/** An entry's number ("17", "[17]", "17.") stands at most this many ems left of its text. */
+const LABEL_GAP_EM = 1.5;
+const ENTRY_LABEL = /^\[?\d{1,3}[.\])]?$/;
 
 interface Cluster {
   /** Extent of the cluster's largest run: joining is judged against it so lines never chain. */
@@ -82,9 +85,10 @@ export function buildLines(runs: TextRun[]): Line[] {
     // Scripts stacked at one x ("p" with "∗" over "1") read superscript first, whatever order they were drawn in.
     const byX = dropOverprint(c.runs.sort((a, b) => (Math.abs(a.box.x - b.box.x) < 0.5 ? a.baseline - b.baseline : a.box.x - b.box.x)));
     let current: TextRun[] = [];
+    const start = pieces.length;
     for (const run of byX) {
       const prev = current[current.length - 1];
-      if (prev && (splitsAt(prev, run, gutters) || endsRunInHeading(current, run))) {
+      if (prev && (splitsAt(prev, run, gutters) || endsRunInHeading(current, run)) && !(pieces.length > start && labelsEntry(current, run))) {
         pieces.push(current);
         current = [];
       }
@@ -122,6 +126,18 @@ function attachScripts(clusters: Cluster[]): void {
 }
 
 const em = (a: TextRun, b: TextRun): number => Math.max(a.font.size, b.font.size);
+
+/**
+ * A reference list's number set in the gutter left of its column ("17" at x 306, "Peng, H., ..." at 324 in
+ * clinical-science-ace's right column, the left column's text ending at 288 on the same baseline) opens its
+ * entry's line: the strip between them looks like a gutter of its own, and the numbers, split off, were read
+ * into the other column. Callers ask only for a number with text left of it on its row: one at the column's
+ * own left edge ("1   The PALM Lab") is joined as a numbered heading or entry later, by the page's flow.
+ */
+function labelsEntry(piece: TextRun[], run: TextRun): boolean {
+  const label = piece[0]!;
+  return piece.length === 1 && ENTRY_LABEL.test(label.text.trim()) && /^\p{L}/u.test(run.text.trim()) && run.box.x - right(label.box) <= LABEL_GAP_EM * em(label, run);
+}
 
 /** Within one cluster: a gutter (found page-wide) or a gap no word space could be splits the line. */
 function splitsAt(prev: TextRun, run: TextRun, gutters: PageGutters): boolean {
@@ -192,7 +208,8 @@ function stitch(pieces: TextRun[][], gutters: PageGutters): TextRun[][] {
       // A subscript stacked under a superscript ("p∗" over "2") starts left of where the superscript ends.
       const body = Math.max(...current.map((r) => r.font.size), ...piece.map((r) => r.font.size));
       const stacked = Math.max(last.font.size, first.font.size) <= MAX_CALL_SIZE * body && gap > -0.6 * body;
-      if ((gap > -0.1 * size || stacked) && (joinable(last, first, gap, true) || stretched) && !endsRunInHeading(current, first) && !gutters.isGutter(right(last.box), first.box.x, top, bot, size)) {
+      const joins = (joinable(last, first, gap, true) || stretched) && !endsRunInHeading(current, first) && !gutters.isGutter(right(last.box), first.box.x, top, bot, size);
+      if ((gap > -0.1 * size || stacked) && (joins || (gap > 0 && current !== band[0] && labelsEntry(current, first)))) {
         current = [...current, ...piece];
         continue;
       }
