@@ -60,4 +60,16 @@ describe('pieces of one printed row', () => {
     ]);
     expect(far).toContain('Figure 13.');
   });
+
+  it('joins an entry set without a leader to its page number on a contents page, and only there', () => {
+    // palm-lab-manual.pdf p. 3: "Welcome!" at x 107 and its page number "5" at 445, over entries with leaders.
+    const leaders = [0, 1, 2].map((i) => line(`1.${i + 1} Our mission . . . . . . . . . . . . . . . . . . . . . . . .`, 122, 340 + i * 19, 10, { w: 308 }));
+    const refs = [0, 1, 2].map((i) => line('7', 446, 340 + i * 19, 10, { w: 5 }));
+    const page = [line('Contents', 107, 220, 20, { w: 109, bold: true }), line('Welcome!', 107, 290, 10, { w: 48 }), line('5', 445, 290, 10, { w: 6 }), ...leaders, ...refs];
+    expect(texts(page)).toContain('Welcome! 5');
+    expect(nodes(page).find((n) => 'text' in n && n.text === 'Welcome! 5')?.kind).toBe('paragraph');
+    // On a page of prose a number at the right of a short line is no page reference of it.
+    const prose = texts([line('Welcome!', 107, 290, 10, { w: 48 }), line('5', 445, 290, 10, { w: 6 }), line('The guide opens with a chapter on the birds one meets on campus in spring.', 107, 320, 10, { w: 340 })]);
+    expect(prose).not.toContain('Welcome! 5');
+  });
 });

@@ -1,5 +1,5 @@
 import { isCaption, isCaptionLabel, isRawTexCaption, isTexSource } from './captions.js';
-import { LEADER_END, PAGE_REF } from './contents.js';
+import { LEADER_END, MIN_CONTENTS_ENTRIES, PAGE_REF } from './contents.js';
 import { isPageNumber } from './furniture.js';
 import { mergeFormulaPieces } from './equations.js';
 import { splitFootnotes } from './footnotes.js';
@@ -153,12 +153,15 @@ const NUMBER_GAP_EM = 3;
  */
 function joinRowPieces(flow: Flow[], em: number): void {
   const plain = (f: Flow | undefined): f is TextFlow => f?.kind === 'text' && !f.role && !f.rotated && !f.figureText;
+  // On a contents page an entry set without a leader ("Welcome!   5") goes with its page number too.
+  const contents = flow.filter((f) => plain(f) && LEADER_END.test(f.block.lines[f.block.lines.length - 1]!.text.trimEnd())).length >= MIN_CONTENTS_ENTRIES;
   for (let i = 0; i + 1 < flow.length; i++) {
     const f = flow[i];
     const g = flow[i + 1];
     if (!plain(f) || !plain(g) || !sameRow(f.block.box, g.block.box)) continue;
     const last = f.block.lines[f.block.lines.length - 1]!;
-    const leader = LEADER_END.test(last.text.trimEnd()) && PAGE_REF.test(g.text.trim()) && g.block.box.x >= right(last.box);
+    const ref = PAGE_REF.test(g.text.trim()) && g.block.box.x >= right(last.box);
+    const leader = ref && (LEADER_END.test(last.text.trimEnd()) || (contents && /\p{L}/u.test(f.text)));
     const titled = f.block.lines.length === 1 && g.block.box.x >= right(f.block.box) && g.block.box.x - right(f.block.box) <= NUMBER_GAP_EM * em;
     const numbered = titled && SECTION_NUMBER_ALONE.test(f.text.trim()) && /^\p{L}/u.test(g.text);
     const captioned = titled && isCaptionLabel(f.text) && /^[\p{L}(]/u.test(g.text) && sameRow(f.block.box, g.block.lines[0]!.box);
