@@ -55,6 +55,7 @@ describe('mtb tokens stage', () => {
       <table><caption>Table 11.1 Bones counted.</caption><tr><th>Bone</th><th>Count</th></tr><tr><td>Phalanges</td><td>14</td></tr></table>
       <p data-role="note">See chapter 3.</p><p data-role="footnote">1 After Gray.</p><p data-ocr="1">Scanned text.</p>
       <figure data-bbox="1,2,3,4"><img src="images/p3-1.png" width="200" height="150"><figcaption>Figure 11.2 Bones of the hand.</figcaption></figure>
+      <figure><pre>bones = 27</pre><figcaption>Figure 11.3 Counting them.</figcaption></figure>
       <p data-role="header">Anatomy</p></section></article>`;
     const dir = book('hand', html, { 'p3-1.png': await png(200, 150) });
     await runTokensStage(dir, { config, quiet: true });
@@ -65,7 +66,8 @@ describe('mtb tokens stage', () => {
       ['list-item', 0, 0, false, 'Metacarpals'], ['list-item', 0, 0, false, 'Humerus'],
       ['caption', 0, 0, false, 'Table 11.1 Bones counted.'], ['table', 0, 0, false, 'Bone | Count'], ['table', 0, 0, false, 'Phalanges | 14'],
       ['note', 0, 0, false, 'See chapter 3.'], ['footnote', 0, 0, false, '1 After Gray.'], ['body', 0, 0, true, 'Scanned text.'],
-      ['body', 0, 1, false, 'IMG'], ['caption', 0, 1, false, 'Figure 11.2 Bones of the hand.'], ['header', 0, 0, false, 'Anatomy'],
+      ['body', 0, 1, false, 'IMG'], ['caption', 0, 1, false, 'Figure 11.2 Bones of the hand.'],
+      ['code', 0, 2, false, 'bones = 27'], ['caption', 0, 2, false, 'Figure 11.3 Counting them.'], ['header', 0, 0, false, 'Anatomy'],
     ]);
     expect(nodesTextWithImageMarkers(rows)).toBe(htmlTextWithImageMarkers(html));
   });

@@ -11,7 +11,7 @@ const fmt = (n: number): string => String(Math.round(n * 10) / 10);
 /**
  * book.html as the image-tokens stage reads it (DESIGN.md 4.1): one
  * <section data-page> per page; <h1..h3>, <p>, <ul>/<ol start type><li>,
- * <table><caption><tr><td>, <pre> for code; notes, footnotes, unlinked captions and furniture as
+ * <table><caption><tr><td>, <pre> for code (in a <figure> with its <figcaption> when captioned); notes, footnotes, unlinked captions and furniture as
  * <p data-role="note|footnote|caption|header|footer|page-number">; figures with
  * their page box in points, the re-encoded image's pixel size and, as `alt`, the
  * text drawn over the image.
@@ -38,7 +38,9 @@ export function renderBookHtml(bookId: string, pages: BookPage[]): string {
         out.push(`<${tag}${attrs}${ocr}>`, ...n.items.map((item) => `<li>${escapeHtml(item)}</li>`), `</${tag}>`);
       } else if (n.kind === 'code') {
         // Line breaks are content here: the reader keeps them inside <pre>.
-        out.push(`<pre>${escapeHtml(n.text)}</pre>`);
+        const pre = `<pre>${escapeHtml(n.text)}</pre>`;
+        // A captioned listing is a figure, as an image is: its caption in its <figcaption>.
+        out.push(n.caption === undefined ? pre : `<figure>${pre}<figcaption>${escapeHtml(n.caption)}</figcaption></figure>`);
       } else if (n.kind === 'table') {
         const caption = n.caption === undefined ? [] : [`<caption>${escapeHtml(n.caption)}</caption>`];
         out.push('<table>', ...caption, ...n.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`), '</table>');

@@ -27,7 +27,11 @@ export function htmlBlocks(html: string): HtmlBlock[] {
       if (!('tagName' in el) || !el.tagName) continue;
       const tag = (el.tagName as string).toLowerCase();
       if (tag === 'figure') {
-        const cap = (el as unknown as { querySelector(s: string): { text: string } | null }).querySelector('figcaption');
+        const find = (s: string): { text: string } | null => (el as unknown as { querySelector(s: string): { text: string } | null }).querySelector(s);
+        // A captioned code listing is a figure too.
+        const listing = find('pre');
+        if (listing) out.push({ page, tag: 'pre', text: decode(listing.text) });
+        const cap = find('figcaption');
         if (cap) out.push({ page, tag: 'figcaption', text: decode(cap.text) });
         continue;
       }

@@ -287,6 +287,22 @@ describe('page structure before lines', () => {
     expect(texts(assembleBook([page(1, url)])[0]!.nodes)).toEqual(['It is available from https://github.com/evoldoers/wtfgenes under the BSD3 license.']);
   });
 
+  it('gives a code listing the caption set right under it, as a figure', () => {
+    // tracemonkey.pdf p. 2: "Figure 1. Sample program: sieve of Eratosthenes." under the program.
+    const mono = (r: TextRun): TextRun => ({ ...r, font: { ...r.font, mono: true } });
+    const runs: TextRun[] = [
+      run('The program below computes the prime numbers up to one hundred with the sieve of Eratosthenes.', 40, 88, 10, { w: 468 }),
+      mono(run('for (var i = 2; i < 100; ++i) {', 40, 100, 9, { w: 160 })),
+      mono(run('primes[i] = true;', 50, 112, 9, { w: 90 })),
+      mono(run('}', 40, 124, 9, { w: 5 })),
+      run('Figure 1. Sample program: sieve of Eratosthenes.', 40, 146, 9, { w: 240 }),
+    ];
+    const [p] = assembleBook([page(1, runs)]);
+    expect(p!.nodes.find((n) => n.kind === 'code')).toMatchObject({ caption: 'Figure 1. Sample program: sieve of Eratosthenes.' });
+    expect(p!.nodes.some((n) => n.kind === 'paragraph' && n.role === 'caption')).toBe(false);
+    expect(renderBookHtml('b', [p!])).toMatch(/<figure><pre>for \(var i = 2; i &lt; 100; \+\+i\) \{\n[^]*\}<\/pre><figcaption>Figure 1\. Sample program: sieve of Eratosthenes\.<\/figcaption><\/figure>/);
+  });
+
   it('makes list items blocks of their own, however short, numbers kept by the list', () => {
     const runs: TextRun[] = [
       run('The axial skeleton includes:', 40, 100, 10, { w: 150 }),

@@ -19,7 +19,7 @@ export type BookNode =
   | { kind: 'list'; ordered: boolean; start?: number; type?: ListType; items: string[]; ocr?: number }
   | { kind: 'table'; rows: string[][]; caption?: string }
   /** Lines set in a fixed-pitch face: program code, its line breaks kept. */
-  | { kind: 'code'; text: string }
+  | { kind: 'code'; text: string; caption?: string }
   /** `alt`: text drawn over the image (labels), kept with it rather than in the text flow. */
   | { kind: 'figure'; image: PlacedImage; caption?: string; alt?: string };
 
@@ -241,7 +241,26 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
       nodes.push(ocr(level ? { kind: 'heading', level, text } : { kind: 'paragraph', text }, f.block.lines));
     });
     for (const [node, lines] of codeLines) node.text = indentedListing(lines);
+    captionListings(nodes);
     for (const { line, role } of pf.foot) nodes.push(ocr({ kind: 'paragraph', text: plainText(line.text), role }, [line]));
     return { page: pf.page, nodes };
   });
+}
+
+/**
+ * A caption no image or table took, right under a code listing (or right
+ * over one), is the listing's: "Figure 1. Sample program: sieve of
+ * Eratosthenes." under the program. The listing is the figure.
+ */
+function captionListings(nodes: BookNode[]): void {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (n.kind !== 'paragraph' || n.role !== 'caption') continue;
+    const before = nodes[i - 1];
+    const after = nodes[i + 1];
+    const listing = before?.kind === 'code' && before.caption === undefined ? before : after?.kind === 'code' && after.caption === undefined ? after : undefined;
+    if (!listing) continue;
+    listing.caption = captionText(n.text);
+    nodes.splice(i--, 1);
+  }
 }
