@@ -76,4 +76,10 @@ describe('buildParagraphs', () => {
     ];
     expect(texts(entries)).toEqual([[entries[0]!.text], [entries[1]!.text], [entries[2]!.text, entries[3]!.text]]);
   });
+
+  it('opens a list under a short title line that does not end a sentence', () => {
+    // bmc-dvt-review p. 2: "References" at the entries' size, then "1. Kudsk KA, ...", were one paragraph.
+    const lines = [line('References', 304.7, 470, 7.5, { w: 35 }), line('1. Kudsk KA, Fabian TC, Baum S, Gold RE, Mangiante E: Silent deep', 304.7, 479, 7.5, { w: 231 })];
+    expect(texts(lines)).toEqual([['References'], ['1. Kudsk KA, Fabian TC, Baum S, Gold RE, Mangiante E: Silent deep']]);
+  });
 });

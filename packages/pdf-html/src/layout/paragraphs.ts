@@ -55,8 +55,9 @@ function opensItem(marker: ListMarker, line: Line, prev: Line, em: number, inIte
   if (/^[–—-]$/.test(marker.marker)) return finished;
   if (!marker.ordered) return true;
   // Mid-sentence, "(a)" wrapped to a line's start is an inline enumeration ("You can either / (a) fill out"),
-  // unless the line above is an item itself (items without full stops).
-  return finished || (inItem && line.box.x <= prev.box.x + 0.3 * em);
+  // unless the line above is an item itself (items without full stops) or a short title line ("References" / "1. Kudsk KA").
+  const short = right(line.box) - right(prev.box) > SHORT_LINE_EM * em;
+  return finished || ((inItem || short) && line.box.x <= prev.box.x + 0.3 * em);
 }
 
 function continues(block: TextBlock, line: Line, anyWeight: boolean): boolean {
