@@ -33,7 +33,7 @@ const ENTRY_START = /^(?:\[?\d{1,4}[\].)]?\s+)?\p{Lu}[\p{L}'\u2019-]+,?\s(?:\p{L
 
 /**
  * Seqs of bibliography blocks: everything citation-like under a references
- * title up to the next other heading, and, anywhere, blocks that are a run of
+ * title (a heading, or a paragraph of the title alone) up to the next other heading, and, anywhere, blocks that are a run of
  * citations (several markers, dense, opening like an entry).
  */
 export function findBibliography(ctx: FilterContext): Set<number> {
@@ -41,7 +41,8 @@ export function findBibliography(ctx: FilterContext): Set<number> {
   let inSection = false;
   for (const node of ctx.book.nodes) {
     if (node.kind !== 'text' || isFurniture(node)) continue;
-    if (node.role === 'heading') {
+    // A paragraph that is only "References" is the section's title too, set at the entries' size (BMC's articles).
+    if (node.role === 'heading' || (node.role === 'body' && REFERENCES_TITLE.test(node.text.trim()))) {
       inSection = REFERENCES_TITLE.test(node.text.trim());
       if (inSection) found.add(node.seq);
       continue;

@@ -56,6 +56,20 @@ describe('structure filters', () => {
     expect(text('index-page')).toHaveLength(2);
   });
 
+  it('drop a references section titled by a paragraph set at the entries\' size, entries that cite few markers each included', () => {
+    // bmc-dvt-review: "References" is a paragraph of its own at 7.5 pt, and "Author AB, Author CD: Title. J 1990, 30:748-50." entries.
+    const bmc = midBook((m) =>
+      m.text('References')
+        .text('5. O’Malley KF, Ross SE: Pulmonary embolism in major trauma patients. J Trauma 1990, 30:748-50.', 'list-item')
+        .text('11. Weitz JI: Low-molecular-weight heparins. N Engl J Med 1997, 337:688-98.', 'list-item'),
+    );
+    const rb = reasons(bmc);
+    expect(bmc.nodes.filter((n) => rb.get(n.seq) === 'bibliography').map((n) => n.text.slice(0, 12))).toEqual(['References', '5. O’Malley ', '11. Weitz JI']);
+    // A paragraph that mentions references is no title.
+    const prose = midBook((m) => m.text('References to earlier work are kept short.').text('5. O’Malley KF, Ross SE: Pulmonary embolism in major trauma patients. J Trauma 1990, 30:748-50.', 'list-item'));
+    expect([...reasons(prose).values()]).not.toContain('bibliography');
+  });
+
   it('drop running headers, footers and page numbers by their marked role', () => {
     expect(text('furniture-header')).toHaveLength(2);
     expect(text('furniture-footer')).toHaveLength(2);
