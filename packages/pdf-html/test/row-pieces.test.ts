@@ -72,4 +72,18 @@ describe('pieces of one printed row', () => {
     const prose = texts([line('Welcome!', 107, 290, 10, { w: 48 }), line('5', 445, 290, 10, { w: 6 }), line('The guide opens with a chapter on the birds one meets on campus in spring.', 107, 320, 10, { w: 340 })]);
     expect(prose).not.toContain('Welcome! 5');
   });
+
+  it('takes a page whose running head says CONTENTS for contents: its entry set like a heading is an entry', () => {
+    // ubco-ecology-guide.pdf p. 4: "CONTENTS" over the last entry, "5 Acknowledgements 19", in the chapters' bold.
+    const entries = [0, 1, 2, 3].map((i) => line(`4.${i + 1} Silvery Cinquefoil . . . . . . . . . . . . . . . . . . . .`, 122, 300 + i * 17, 10, { w: 308 }));
+    const refs = [0, 1, 2, 3].map((i) => line(String(15 + i), 446, 300 + i * 17, 10, { w: 10 }));
+    const body = (n: number): Line[] => [0, 1, 2, 3, 4].map((i) => line(`Body text of page ${n}, line ${i}: the guide describes the species of the campus.`, 107, 300 + i * 12, 10, { w: 344 }));
+    const pages = [
+      { page: 3, width: 612, height: 792, lines: [line('CONTENTS', 107, 60, 9, { w: 50 }), ...entries, ...refs], images: [] },
+      { page: 4, width: 612, height: 792, lines: [line('CONTENTS', 107, 60, 9, { w: 50 }), line('5 Acknowledgements 19', 107, 300, 12, { w: 140, bold: true })], images: [] },
+      ...[5, 6, 7].map((n) => ({ page: n, width: 612, height: 792, lines: [line('1.1. WELCOME', 107, 60, 9, { w: 60 }), ...body(n)], images: [] })),
+    ] satisfies PageLayout[];
+    const book = assembleBook(pages);
+    expect(book[1]!.nodes.find((n) => 'text' in n && n.text === '5 Acknowledgements 19')?.kind).toBe('paragraph');
+  });
 });

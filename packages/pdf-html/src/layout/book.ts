@@ -5,7 +5,7 @@ import { meanConfidence } from './lines.js';
 import { continuesList, listMarker, type ListMarker, type ListType } from './lists.js';
 import { markerLabels, plainText, resolveMarkers } from './marks.js';
 import { unmarkedLists } from './plain-lists.js';
-import { CONTENTS_ENTRY, ENDS_IN_PAGE_REF, MIN_CONTENTS_ENTRIES } from './contents.js';
+import { CONTENTS_ENTRY, CONTENTS_HEAD, ENDS_IN_PAGE_REF, MIN_CONTENTS_ENTRIES } from './contents.js';
 import { continuesInto, isBody, isCaptionFlow, joinFlows, pageFlow, type NoteRole, type PageFlow, type TextFlow } from './page-flow.js';
 import { Vocabulary } from './text.js';
 import type { FurnitureRole, Line, PageLayout, PlacedImage } from './types.js';
@@ -156,8 +156,10 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
       return c === undefined ? node : { ...node, ocr: c };
     };
     const nodes: BookNode[] = pf.head.map(({ line, role }) => ocr({ kind: 'paragraph' as const, text: plainText(line.text), role }, [line]));
-    // A contents page, or the last page of contents that runs over onto it.
-    const contentsPage = entries[pageIndex]! >= MIN_CONTENTS_ENTRIES || (entries[pageIndex]! > 0 && (entries[pageIndex - 1] ?? 0) >= MIN_CONTENTS_ENTRIES);
+    // A contents page, the last page of contents that runs over onto it, or a page whose running head says so
+    // (ubco-ecology-guide p. 4: "CONTENTS" over the one entry left, "5 Acknowledgements 19", set like a heading).
+    const headedContents = pf.head.some(({ line, role }) => role === 'header' && CONTENTS_HEAD.test(plainText(line.text).trim()));
+    const contentsPage = headedContents || entries[pageIndex]! >= MIN_CONTENTS_ENTRIES || (entries[pageIndex]! > 0 && (entries[pageIndex - 1] ?? 0) >= MIN_CONTENTS_ENTRIES);
     let list: { marker: ListMarker; node: Extract<BookNode, { kind: 'list' }> } | undefined;
     const codeLines = new Map<Extract<BookNode, { kind: 'code' }>, Line[]>();
     // The text measure: the widest block, or on a page of short lines (a roster) what a text block usually spans.

@@ -14,3 +14,5 @@ export const CONTENTS_ENTRY = new RegExp(`${LEADER}\\s*${PAGE_NUMBER}$`, 'i');
 export const ENDS_IN_PAGE_REF = new RegExp(`\\s${PAGE_NUMBER}$`, 'i');
 /** A page with this many contents entries at least is a contents page. */
 export const MIN_CONTENTS_ENTRIES = 3;
+/** A running head that names the page a contents page ("CONTENTS", "Table of Contents"). */
+export const CONTENTS_HEAD = /^(?:table of )?contents$/i;
