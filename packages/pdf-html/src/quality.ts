@@ -150,32 +150,37 @@ export interface CaptionPlacement {
 /** A block holds a caption when it has this share of the caption's words at least. */
 const CAPTION_COVER = 0.6;
 
+/** Words counted: a multiset of tokens. */
+function bagOf(tokens: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const t of tokens) m.set(t, (m.get(t) ?? 0) + 1);
+  return m;
+}
+
+/** Share of `want`'s words (with their counts) that the block holds. */
+function coverOf(want: Map<string, number>, wanted: number, block: Map<string, number>): number {
+  let found = 0;
+  for (const [w, n] of want) found += Math.min(n, block.get(w) ?? 0);
+  return wanted ? found / wanted : 0;
+}
+
 /**
  * Each truth caption is looked up by its words (score.py's tokens) among the
  * blocks of book.html, best-covering block first, and counted by where that
  * block is: held by a figure or table, a caption of its own, or body text.
  */
 export function captionPlacement(truth: string, html: string): CaptionPlacement {
-  const bag = (tokens: string[]): Map<string, number> => {
-    const m = new Map<string, number>();
-    for (const t of tokens) m.set(t, (m.get(t) ?? 0) + 1);
-    return m;
-  };
   const blocks = htmlBlocks(html)
     .filter((b) => !isFurniture(b))
-    .map((b) => ({ where: b.tag === 'figcaption' || b.tag === 'caption' ? ('held' as const) : b.role === 'caption' ? ('apart' as const) : ('body' as const), words: bag(scoreTokens(b.text)) }));
+    .map((b) => ({ where: b.tag === 'figcaption' || b.tag === 'caption' ? ('held' as const) : b.role === 'caption' ? ('apart' as const) : ('body' as const), words: bagOf(scoreTokens(b.text)) }));
   const out: CaptionPlacement = { truth: 0, held: 0, apart: 0, body: 0, missing: 0 };
   for (const line of truth.split('\n')) {
     if (!line.startsWith('CAPTION:')) continue;
     out.truth++;
     const words = scoreTokens(line.slice('CAPTION:'.length));
     // Caption blocks first: a heading or a citing paragraph can hold all of a short caption's words too.
-    const want = bag(words);
-    const cover = (b: (typeof blocks)[number]): number => {
-      let found = 0;
-      for (const [w, n] of want) found += Math.min(n, b.words.get(w) ?? 0);
-      return words.length ? found / words.length : 0;
-    };
+    const want = bagOf(words);
+    const cover = (b: (typeof blocks)[number]): number => coverOf(want, words.length, b.words);
     let best: { cover: number; where: 'held' | 'apart' | 'body' } = { cover: 0, where: 'body' };
     for (const b of blocks) {
       const c = cover(b);
@@ -216,20 +221,11 @@ const ANCHOR_TAIL = 12;
  * line before it does.
  */
 export function notePlacement(truth: string, html: string): NotePlacement {
-  const bag = (tokens: string[]): Map<string, number> => {
-    const m = new Map<string, number>();
-    for (const t of tokens) m.set(t, (m.get(t) ?? 0) + 1);
-    return m;
-  };
-  const cover = (want: string[], block: Map<string, number>): number => {
-    let found = 0;
-    for (const [w, n] of bag(want)) found += Math.min(n, block.get(w) ?? 0);
-    return want.length ? found / want.length : 0;
-  };
+  const cover = (want: string[], block: Map<string, number>): number => coverOf(bagOf(want), want.length, block);
   const isNote = (role: string | undefined): boolean => role === 'note' || role === 'footnote';
   const blocks = htmlBlocks(html)
     .filter((b) => !isFurniture(b))
-    .map((b) => ({ note: isNote(b.role), tokens: scoreTokens(b.text), words: bag(scoreTokens(b.text)) }));
+    .map((b) => ({ note: isNote(b.role), tokens: scoreTokens(b.text), words: bagOf(scoreTokens(b.text)) }));
   const lines = truth.split('\n').filter((l) => l.trim());
   const out: NotePlacement = { truth: 0, placed: 0, elsewhere: 0, unmarked: 0, missing: 0 };
   lines.forEach((line, i) => {
@@ -259,7 +255,7 @@ export function notePlacement(truth: string, html: string): NotePlacement {
     while (k >= 0 && blocks[k]!.note) k--;
     const anchor = a >= 0 ? scoreTokens(lines[a]!.replace(/^[A-Z]+:\s*/, '')) : [];
     const before = k >= 0 ? blocks[k]! : undefined;
-    const follows = !!before && (cover(anchor.slice(-ANCHOR_TAIL), before.words) >= CAPTION_COVER || cover(before.tokens.slice(-ANCHOR_TAIL), bag(anchor)) >= CAPTION_COVER);
+    const follows = !!before && (cover(anchor.slice(-ANCHOR_TAIL), before.words) >= CAPTION_COVER || cover(before.tokens.slice(-ANCHOR_TAIL), bagOf(anchor)) >= CAPTION_COVER);
     out[follows ? 'placed' : 'elsewhere']++;
   });
   return out;
