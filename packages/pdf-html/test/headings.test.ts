@@ -50,4 +50,17 @@ describe('headings', () => {
     expect(headingLevel(body, scale)).toBeUndefined();
     expect(headingLevel(t('A bold sentence that ends with a full stop.', 10, true), scale)).toBeUndefined();
   });
+
+  it('takes no short block of finished sentences for a heading, whatever its size; a number or an initial ends no sentence', () => {
+    // bmc-dvt-review: pages mostly of 7.5 pt references, so its 9.8 pt prose looked large; a page opened with the end
+    // of a paragraph from the page before ("mas. This was the only study ... guidance.").
+    const refs = t('Kudsk KA, Fabian TC: Silent deep vein thrombosis in immobilized trauma patients. Am J Surg 1989. '.repeat(30), 7.5, false, 40);
+    const prose = t('mas. This was the only study to experience insertion related complications, however all filters were placed at the bedside.', 9.8, false, 3);
+    const head = t('Inferior vena cava filters', 9.8, false, 1);
+    const s = headingScale([refs, prose, head, head]);
+    expect(headingLevel(prose, s)).toBeUndefined();
+    expect(headingLevel(head, s)).toBe(1);
+    expect(headingLevel(t('1. Introduction.', 9.8), s)).toBe(1);
+    expect(headingLevel(t('JEREMY R. MANNING, PH.D.', 9.8), s)).toBe(1);
+  });
 });

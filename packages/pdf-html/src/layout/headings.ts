@@ -28,9 +28,15 @@ const round = (size: number): number => Math.round(size * 2) / 2;
 /** A size (rounded to half points) and weight: "12|true". */
 const styleKey = (font: { size: number; bold: boolean }): string => `${round(font.size)}|${!!font.bold}`;
 
+/**
+ * Two sentences or more, the last one finished: prose, however short ("mas. This was the only study ...
+ * guidance."). A sentence ends in a word, not in a number or an initial ("8. At the end", "JEREMY R. MANNING").
+ */
+const SENTENCES = /\p{L}{2}[.!?]\s+\p{Lu}.*[.!?]$/su;
+
 function looksLikeHeading(b: StyledText): boolean {
   // An equation set larger than the text ("∑n Let cp = Tj ...") is no heading.
-  return b.lineCount <= MAX_HEADING_LINES && b.text.length <= MAX_HEADING_CHARS && /\p{L}.*\p{L}/su.test(b.text) && !b.text.includes('=');
+  return b.lineCount <= MAX_HEADING_LINES && b.text.length <= MAX_HEADING_CHARS && /\p{L}.*\p{L}/su.test(b.text) && !b.text.includes('=') && !SENTENCES.test(b.text);
 }
 
 /**
