@@ -26,7 +26,7 @@ const FLOORS: Record<string, { gram8: number; recall: number; captions?: number;
   'docling-redp5110': { gram8: 0.879, recall: 0.987, captions: 10 },
   'ma32009-math-biology': { gram8: 0.596, recall: 0.961, captions: 31 },
   'palm-lab-manual': { gram8: 0.926, recall: 0.993 },
-  'primer-ecology-ch9': { gram8: 0.842, recall: 0.987, captions: 14 },
+  'primer-ecology-ch9': { gram8: 0.845, recall: 0.987, captions: 14 },
   'ubco-ecology-guide': { gram8: 0.874, recall: 0.995, captions: 15 },
   // wtfgenes recall: tick labels, legends and plot markers ("0", "l", "flip") now sit inside rendered vector
   // figures, a few of which the truth's inline math happened to match (its "p 0", "π"); no body word is lost.

@@ -21,6 +21,10 @@ const MAX_LABEL_WORDS = 6;
 const SENTENCE = /^\p{Lu}\S*(?:\s+\S+){2,}[.!?]$/u;
 /** Labels are set no larger than this many times the page's body size. */
 const MAX_LABEL_SIZE = 1.25;
+/** Lines starting within this many points of each other start at one column edge ... */
+const COLUMN_EDGE_PT = 1.5;
+/** ... when at least this many lines of prose do. */
+const MIN_COLUMN_LINES = 3;
 
 /** The size most of the runs' characters are set in: labels are judged against it. */
 export const bodySize = (runs: TextRun[]): number => pageEm(runs);
@@ -70,6 +74,10 @@ export function absorbLabels(regions: Box[], runs: TextRun[], bodySize: number, 
   const out = regions.map((r) => ({ ...r }));
   const labels = new Set<TextRun>();
   const free = phrases(runs);
+  // Where lines of prose start: a column's left edge. A short line there right of a figure ("mance.", then, as the
+  // region grew, "operations." and "9. Conclusions" beside tracemonkey's Figure 12) is that column's text.
+  const starts = free.filter((p) => p.text.split(/\s+/).length > MAX_LABEL_WORDS).map((p) => p.box.x);
+  const startsColumn = (p: Phrase): boolean => starts.filter((x) => Math.abs(x - p.box.x) <= COLUMN_EDGE_PT).length >= MIN_COLUMN_LINES;
   for (let pass = 0; pass < 3; pass++) {
     let grew = false;
     for (let i = free.length - 1; i >= 0; i--) {
@@ -85,9 +93,12 @@ export function absorbLabels(regions: Box[], runs: TextRun[], bodySize: number, 
         const dx = Math.max(0, r.x - right(p.box), p.box.x - right(r));
         const dy = Math.max(0, r.y - bottom(p.box), p.box.y - bottom(r));
         // Beside the figure and within its height, or above/below it and within its width.
-        const beside = dy === 0 && dx <= reach && overlap(p.box.y, bottom(p.box), r.y, bottom(r)) >= 0.5 * p.box.h;
+        // Right of the figure, at the left edge of a column of prose: that column's text, not a legend.
+        const nextColumn = p.box.x >= right(r) && startsColumn(p);
+        const beside = dy === 0 && dx <= reach && overlap(p.box.y, bottom(p.box), r.y, bottom(r)) >= 0.5 * p.box.h && !nextColumn;
         const above = bottom(p.box) <= r.y;
-        const aboveBelow = dx === 0 && dy <= (above ? TITLE_REACH_EM * p.size : reach) && overlap(p.box.x, right(p.box), r.x, right(r)) >= 0.8 * p.box.w;
+        // Under or over it, a line at a column's left edge is that column's text (a heading set right under a plot).
+        const aboveBelow = dx === 0 && dy <= (above ? TITLE_REACH_EM * p.size : reach) && overlap(p.box.x, right(p.box), r.x, right(r)) >= 0.8 * p.box.w && !startsColumn(p);
         return beside || aboveBelow;
       });
       if (!region) continue;
