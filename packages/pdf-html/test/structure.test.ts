@@ -303,6 +303,21 @@ describe('page structure before lines', () => {
     expect(renderBookHtml('b', [p!])).toMatch(/<figure><pre>for \(var i = 2; i &lt; 100; \+\+i\) \{\n[^]*\}<\/pre><figcaption>Figure 1\. Sample program: sieve of Eratosthenes\.<\/figcaption><\/figure>/);
   });
 
+  it('counts a list that opens with "(i)" in Roman numerals, and a lettered list going on past its "h" in letters', () => {
+    // peerj-bioinformatics.pdf p. 6: "... for two reasons:" / "(i) they are best run ..., or (ii) ..." was <ol start="9" type="a">.
+    const roman = [
+      run('Homology searches are not fully automated by VESPA for two reasons:', 40, 100, 10, { w: 400 }),
+      run('(i) they are best run as individual serial tasks on large clusters, and', 40, 112, 10, { w: 400 }),
+      run('(ii) the submission processes differ across compute clusters.', 40, 124, 10, { w: 300 }),
+    ];
+    const list = assembleBook([page(1, roman)])[0]!.nodes.find((n) => n.kind === 'list');
+    expect(list).toMatchObject({ kind: 'list', ordered: true, type: 'i', items: ['they are best run as individual serial tasks on large clusters, and', 'the submission processes differ across compute clusters.'] });
+    expect(list && 'start' in list ? list.start : undefined).toBeUndefined();
+    const letters = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((l, k) => run(`${l}. Item number ${k + 1} of the checklist.`, 40, 100 + k * 12, 10, { w: 200 }));
+    const lists = assembleBook([page(1, letters)])[0]!.nodes.filter((n) => n.kind === 'list');
+    expect(lists.map((n) => (n.kind === 'list' ? [n.type, n.items.length] : []))).toEqual([['a', 9]]);
+  });
+
   it('makes list items blocks of their own, however short, numbers kept by the list', () => {
     const runs: TextRun[] = [
       run('The axial skeleton includes:', 40, 100, 10, { w: 150 }),

@@ -2,7 +2,7 @@ import { captionText, isCaption, linkCaptions } from './captions.js';
 import { detectFurniture } from './furniture.js';
 import { headingLevel, headingScale, type StyledText } from './headings.js';
 import { meanConfidence } from './lines.js';
-import { continuesList, listMarker, type ListMarker, type ListType } from './lists.js';
+import { continuesList, firstItem, listMarker, type ListMarker, type ListType } from './lists.js';
 import { markerLabels, plainText, resolveMarkers } from './marks.js';
 import { unmarkedLists } from './plain-lists.js';
 import { CONTENTS_ENTRY, CONTENTS_HEAD, ENDS_IN_PAGE_REF, MIN_CONTENTS_ENTRIES } from './contents.js';
@@ -230,13 +230,17 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
           list.marker = marker;
           return;
         }
-        const node: Extract<BookNode, { kind: 'list' }> = ocr({ kind: 'list', ordered: marker.ordered, items: [marker.rest] }, f.block.lines);
-        if (marker.ordered) {
-          if (marker.value !== 1) node.start = marker.value!;
-          if (marker.type !== '1') node.type = marker.type!;
+        // A list broken by a note goes on with its letters ("h." then, past the note, "i.").
+        const before = nodes.findLast((n): n is Extract<BookNode, { kind: 'list' }> => n.kind === 'list');
+        const goesOn = !!before?.ordered && (before.type ?? '1') === marker.type && (before.start ?? 1) + before.items.length === marker.value;
+        const first = goesOn ? marker : firstItem(marker);
+        const node: Extract<BookNode, { kind: 'list' }> = ocr({ kind: 'list', ordered: first.ordered, items: [first.rest] }, f.block.lines);
+        if (first.ordered) {
+          if (first.value !== 1) node.start = first.value!;
+          if (first.type !== '1') node.type = first.type!;
         }
         nodes.push(node);
-        list = { marker, node };
+        list = { marker: first, node };
         return;
       }
       list = undefined;

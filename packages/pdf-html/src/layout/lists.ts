@@ -73,3 +73,14 @@ export function continuesList(prev: ListMarker, next: ListMarker): boolean {
   if (!prev.ordered) return prev.marker === next.marker;
   return prev.type === next.type && next.value === prev.value! + 1;
 }
+
+/**
+ * The marker as a list's first item: "i" (or "I") alone reads as a letter in
+ * a list that has come that far (a, b, ..., h, i), but a list opening with it
+ * counts in Roman numerals: "(i) they are best run ..., or (ii) ..." is items
+ * 1 and 2, not 9 and 10.
+ */
+export function firstItem(marker: ListMarker): ListMarker {
+  if (marker.ordered && marker.value === 9 && (marker.type === 'a' || marker.type === 'A')) return { ...marker, value: 1, type: marker.type === 'a' ? 'i' : 'I' };
+  return marker;
+}
