@@ -7,4 +7,12 @@ buffer[buffer.length - 1] = 1;
 const held = heavyPixelMemory();
 buffer = undefined;
 const collected = collectGarbage();
-process.stdout.write(JSON.stringify({ held, collected, after: heavyPixelMemory(), globalGc: 'gc' in globalThis }));
+// V8 frees dead ArrayBuffers' memory on a background thread after the collection: on a loaded machine the count can
+// lag it. The probe waits for it up to a second, blocked (Atomics.wait), so that no collection but ours can run.
+const pause = new Int32Array(new SharedArrayBuffer(4));
+let after = heavyPixelMemory();
+for (let i = 0; i < 50 && after; i++) {
+  Atomics.wait(pause, 0, 0, 20);
+  after = heavyPixelMemory();
+}
+process.stdout.write(JSON.stringify({ held, collected, after, globalGc: 'gc' in globalThis }));
