@@ -26,8 +26,8 @@ export function htmlBlocks(html: string): HtmlBlock[] {
     for (const el of section.childNodes) {
       if (!('tagName' in el) || !el.tagName) continue;
       const tag = (el.tagName as string).toLowerCase();
+      const find = (s: string): { text: string } | null => (el as unknown as { querySelector(s: string): { text: string } | null }).querySelector(s);
       if (tag === 'figure') {
-        const find = (s: string): { text: string } | null => (el as unknown as { querySelector(s: string): { text: string } | null }).querySelector(s);
         // A captioned code listing is a figure too.
         const listing = find('pre');
         if (listing) out.push({ page, tag: 'pre', text: decode(listing.text) });
@@ -36,7 +36,7 @@ export function htmlBlocks(html: string): HtmlBlock[] {
         continue;
       }
       if (tag === 'table') {
-        const cap = (el as unknown as { querySelector(s: string): { text: string } | null }).querySelector('caption');
+        const cap = find('caption');
         if (cap) out.push({ page, tag: 'caption', text: decode(cap.text) });
       }
       if (tag === 'ul' || tag === 'ol' || tag === 'table') {
@@ -225,7 +225,10 @@ export function notePlacement(truth: string, html: string): NotePlacement {
   const isNote = (role: string | undefined): boolean => role === 'note' || role === 'footnote';
   const blocks = htmlBlocks(html)
     .filter((b) => !isFurniture(b))
-    .map((b) => ({ note: isNote(b.role), tokens: scoreTokens(b.text), words: bagOf(scoreTokens(b.text)) }));
+    .map((b) => {
+      const tokens = scoreTokens(b.text);
+      return { note: isNote(b.role), tokens, words: bagOf(tokens) };
+    });
   const lines = truth.split('\n').filter((l) => l.trim());
   const out: NotePlacement = { truth: 0, placed: 0, elsewhere: 0, unmarked: 0, missing: 0 };
   lines.forEach((line, i) => {

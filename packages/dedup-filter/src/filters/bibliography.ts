@@ -33,8 +33,9 @@ const ENTRY_START = /^(?:\[?\d{1,4}[\].)]?\s+)?\p{Lu}[\p{L}'\u2019-]+,?\s(?:\p{L
 
 /**
  * Seqs of bibliography blocks: everything citation-like under a references
- * title (a heading, or a paragraph of the title alone) up to the next other heading, and, anywhere, blocks that are a run of
- * citations (several markers, dense, opening like an entry).
+ * title (a heading, or a paragraph of the title alone) up to the next other
+ * heading, and, anywhere, blocks that are a run of citations (several
+ * markers, dense, opening like an entry).
  */
 export function findBibliography(ctx: FilterContext): Set<number> {
   const found = new Set<number>();
@@ -42,8 +43,9 @@ export function findBibliography(ctx: FilterContext): Set<number> {
   for (const node of ctx.book.nodes) {
     if (node.kind !== 'text' || isFurniture(node)) continue;
     // A paragraph that is only "References" is the section's title too, set at the entries' size (BMC's articles).
-    if (node.role === 'heading' || (node.role === 'body' && REFERENCES_TITLE.test(node.text.trim()))) {
-      inSection = REFERENCES_TITLE.test(node.text.trim());
+    const title = REFERENCES_TITLE.test(node.text.trim());
+    if (node.role === 'heading' || (node.role === 'body' && title)) {
+      inSection = title;
       if (inSection) found.add(node.seq);
       continue;
     }

@@ -77,7 +77,8 @@ export function absorbLabels(regions: Box[], runs: TextRun[], bodySize: number, 
   // Where lines of prose start: a column's left edge. A short line there right of a figure ("mance.", then, as the
   // region grew, "operations." and "9. Conclusions" beside tracemonkey's Figure 12) is that column's text.
   const starts = free.filter((p) => p.text.split(/\s+/).length > MAX_LABEL_WORDS).map((p) => p.box.x);
-  const startsColumn = (p: Phrase): boolean => starts.filter((x) => Math.abs(x - p.box.x) <= COLUMN_EDGE_PT).length >= MIN_COLUMN_LINES;
+  const atColumnEdge = new Set(free.filter((p) => starts.filter((x) => Math.abs(x - p.box.x) <= COLUMN_EDGE_PT).length >= MIN_COLUMN_LINES));
+  const startsColumn = (p: Phrase): boolean => atColumnEdge.has(p);
   for (let pass = 0; pass < 3; pass++) {
     let grew = false;
     for (let i = free.length - 1; i >= 0; i--) {

@@ -150,6 +150,10 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
     const captionOf = new Map<number, number>();
     for (const [c, im] of links) captionOf.set(heldIdx[im]!, captionIdx[c]!);
     const linkedCaptions = new Set(captionOf.values());
+    const captionAt = (i: number): { caption?: string } => {
+      const c = captionOf.get(i);
+      return c === undefined ? {} : { caption: captionText(textOf(pf.flow[c] as TextFlow)) };
+    };
 
     const ocr = <T extends BookNode>(node: T, lines: Line[]): T => {
       const c = meanConfidence(lines);
@@ -181,16 +185,12 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
       }
       if (f.kind === 'image') {
         list = undefined;
-        const c = captionOf.get(i);
-        const caption = c === undefined ? undefined : captionText(textOf(pf.flow[c] as TextFlow));
-        nodes.push({ kind: 'figure', image: f.image, ...(caption === undefined ? {} : { caption }), ...(f.labels ? { alt: plainText(f.labels) } : {}) });
+        nodes.push({ kind: 'figure', image: f.image, ...captionAt(i), ...(f.labels ? { alt: plainText(f.labels) } : {}) });
         return;
       }
       if (f.kind === 'table') {
         list = undefined;
-        const c = captionOf.get(i);
-        const caption = c === undefined ? undefined : captionText(textOf(pf.flow[c] as TextFlow));
-        nodes.push({ kind: 'table', rows: f.table.rows.map((r) => r.map(plainText)), ...(caption === undefined ? {} : { caption }) });
+        nodes.push({ kind: 'table', rows: f.table.rows.map((r) => r.map(plainText)), ...captionAt(i) });
         return;
       }
       if (linkedCaptions.has(i)) return;

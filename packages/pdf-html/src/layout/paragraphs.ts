@@ -77,9 +77,10 @@ function continues(block: TextBlock, line: Line, anyWeight: boolean): boolean {
   // A list marker at or left of the line above opens an item; a dash only after a finished line
   // (a dash opening a line mid-sentence is punctuation).
   const marker = listMarker(line.text);
-  if (marker && opensItem(marker, line, prev, em, !!listMarker(block.lines[0]!.text))) return false;
+  const inItem = !!listMarker(block.lines[0]!.text);
+  if (marker && opensItem(marker, line, prev, em, inItem)) return false;
   // Back out of an item's hanging indent: the list is over.
-  if (listMarker(block.lines[0]!.text) && line.box.x < prev.box.x - 0.5 * em) return false;
+  if (inItem && line.box.x < prev.box.x - 0.5 * em) return false;
   const blockLeft = Math.min(...block.lines.map((l) => l.box.x));
   const blockRight = Math.max(...block.lines.map((l) => right(l.box)), right(line.box));
   const indented = line.box.x - prev.box.x > INDENT_EM * em && line.box.x - prev.box.x < 6 * em;

@@ -91,20 +91,18 @@ const BULLET_GAP_EM = 3;
  * line, is set in another font than the text right after it, and the same
  * glyph in the same font opens at least one more line at the same x: a list.
  * (A glyph that maps to a letter, "r\u0001" in redp5110's subset of Janson,
- * stays the letter: Docling reads it so too, and nothing says it is no "r".) Returns each such bullet with the text item it
- * leads: the two become one run, "• text", which no gutter between the bullets
- * and the text can split.
+ * stays the letter: Docling reads it so too, and nothing says it is no "r".)
+ * Returns each such bullet with the text item it leads: the two become one
+ * run, "• text", which no gutter between the bullets and the text can split.
  */
 function bulletItems(items: PdfTextItem[]): Map<PdfTextItem, PdfTextItem> {
-  // eslint-disable-next-line no-control-regex
-  const glyph = (it: PdfTextItem): string => it.str.replace(/[\u0000-\u001f\s]/g, '');
   const level = (it: PdfTextItem): boolean => Math.abs(it.transform[1]!) < 1e-6 && Math.abs(it.transform[2]!) < 1e-6 && it.transform[0]! > 0;
   const size = (it: PdfTextItem): number => Math.abs(it.transform[3]!) || Math.abs(it.transform[0]!);
   const opens = new Map<string, Array<[PdfTextItem, PdfTextItem]>>();
   for (const it of items) {
-    const g = glyph(it);
+    // Control characters and spaces only (most items fail the first test: this runs for every item of a page).
     // eslint-disable-next-line no-control-regex
-    if (g !== '' || !level(it) || !/[\u0000-\u001f]/.test(it.str)) continue;
+    if (!/[\u0000-\u001f]/.test(it.str) || /[^\u0000-\u001f\s]/.test(it.str) || !level(it)) continue;
     const em = size(it);
     const x = it.transform[4]!;
     const y = it.transform[5]!;
