@@ -379,6 +379,114 @@ describe('page structure before lines', () => {
     expect(found.lines.map((l) => l.text)).toEqual(prose);
   });
 
+  it('reads a table in one column of a two-column page whole: the other column between its rows, its heads and group heads', () => {
+    // mask-figures.pdf p. 3, Table 2 (7.5 pt) in the right column; the left column's 9 pt lines fall between its rows.
+    // "Summary" stands over "estimate", group heads ("Haemoglobin (g/l)", "Treatment") sit on rows of their own,
+    // outdented from the row labels, which only begin at "Children".
+    const T = 7.5;
+    const lines = [
+      line('vational or epidemiological studies, and narrative reviews).', 42, 402.4, 9, { w: 246.6 }),
+      line('A final total of eight RCTs were identified as eligible for inclusion', 42, 413.4, 9, { w: 246.6 }),
+      line('Summary', 379.7, 421.5, T, { w: 28.3 }),
+      line('in the meta-analysis. Six RCTs provided Hb and SF', 42, 424.3, 9, { w: 246.6 }),
+      line('estimate', 379.7, 430.1, T, { w: 26.2 }),
+      line('Heterogeneity', 466.5, 430.1, T, { w: 42.1 }),
+      line('data, one RCT provided only Hb changes, and one RCT provided', 42, 435.3, 9, { w: 246.6 }),
+      ...[['(WMD)', 379.7, 22], ['95% CI', 416.1, 21.8], ['(y2)', 466.5, 11.4], ['p Value*', 526.7, 26.4]].map(([t, x, w]) => line(t as string, x as number, 438.5, T, { w: w as number })),
+      line('only SF changes; figure 1 provides a description of these studies.', 42, 446.3, 9, { w: 242.9 }),
+      line('Haemoglobin (g/l)', 306.5, 453.2, T, { w: 50.8 }),
+      line('Age', 314, 463.7, T, { w: 11.3 }),
+      line('Study characteristics', 42, 468.1, 9.5, { w: 82.2 }),
+      ...['Children', '11.77', '2.40 to 21.15', '30.48', '<0.0001'].map((t, j) => line(t, [321.5, 379.7, 421.8, 466.5, 526.7][j]!, 474.1, T, { w: t.length * 3.2 })),
+      line('Our meta-analysis involved 450 participants, ranging in age', 42, 479.1, 9, { w: 246.6 }),
+      ...['Adult', '15.11', '7.87 to 22.35', '0.43', '0.51'].map((t, j) => line(t, [321.5, 379.7, 421.8, 470.1, 532.5][j]!, 484.6, T, { w: t.length * 3.2 })),
+      line('from 2e76 years old. Most patients were children from Asia.', 42, 490.1, 9, { w: 246.6 }),
+      line('Treatment', 314, 495, T, { w: 28.8 }),
+      line('Three RCTs involved patients who had mild to moderate', 42, 501, 9, { w: 246.6 }),
+      ...['Bismuth', '20.73', '7.85 to 33.61', '1.48', '0.02'].map((t, j) => line(t, [321.5, 379.7, 421.8, 470.1, 532.5][j]!, 505.5, T, { w: t.length * 3.2 })),
+      line('anaemia, and another five RCTs involved patients who', 42, 512, 9, { w: 246.6 }),
+      ...['PPI', '10.42', '2.75 to 18.08', '27.63', '<0.0001'].map((t, j) => line(t, [321.5, 379.7, 421.8, 466.5, 526.7][j]!, 515.9, T, { w: t.length * 3.2 })),
+      line('*The p value is test for heterogeneity of subgroup, across all of the trials.', 306.5, 540, T, { w: 245 }),
+    ];
+    const found = detectTables(lines, 9);
+    expect(found.tables.map((t) => t.rows)).toEqual([
+      [
+        ['', 'Summary estimate (WMD)', '95% CI', 'Heterogeneity (y2)', 'p Value*'],
+        ['Haemoglobin (g/l)', '', '', '', ''],
+        ['Age', '', '', '', ''],
+        ['Children', '11.77', '2.40 to 21.15', '30.48', '<0.0001'],
+        ['Adult', '15.11', '7.87 to 22.35', '0.43', '0.51'],
+        ['Treatment', '', '', '', ''],
+        ['Bismuth', '20.73', '7.85 to 33.61', '1.48', '0.02'],
+        ['PPI', '10.42', '2.75 to 18.08', '27.63', '<0.0001'],
+      ],
+    ]);
+    // The left column and the note under the table stay text.
+    expect(found.lines.map((l) => l.text)).toEqual(lines.filter((l) => l.font.size !== T || l.text.startsWith('*')).map((l) => l.text));
+  });
+
+  it('keeps short group heads in a table of short cells, and labels beside a column of values, as one table', () => {
+    // clinical-science-ace.pdf Table 5: "P2′", "P1′" head the rows under them; before, "P1′" ended the table.
+    const T = 7.5;
+    const rows: Array<[string, number] | string[]> = [
+      ['Residue', 'Atom', '33RE', 'Distance (Å)'],
+      ['P2′', 307.1],
+      ['Tyr498', 'OH', 'O', '2.5'],
+      ['Lys489', 'NZ', 'O', '2.8'],
+      ['Water 1', 'O', 'NAC', '2.7'],
+      ['P1′', 307.1],
+      ['His331', 'NE2', 'OAF', '2.9'],
+      ['His491', 'NE2', 'OAF', '3.0'],
+    ];
+    const base = [106.9, 119.7, 131.7, 143.6, 155.6, 167.5, 179.5, 191.5];
+    const grid = rows.flatMap((r, i) =>
+      typeof r[1] === 'number' ? [line(r[0] as string, r[1], base[i]!, T, { w: 10.1 })] : (r as string[]).map((t, j) => line(t, [j === 0 && i > 0 ? 314.6 : 307.1, 378.7, 434.4, 489.9][j]!, base[i]!, T, { w: t.length * 3.4 })),
+    );
+    // Most of that page's characters are 7.5 pt: its em.
+    expect(detectTables(grid, 7.5).tables.map((t) => t.rows.map((r) => r[0]))).toEqual([['Residue', 'P2′', 'Tyr498', 'Lys489', 'Water 1', 'P1′', 'His331', 'His491']]);
+    // clinical-science-ace.pdf Table 2: two columns about as wide, labels and the values beside them.
+    const stats = [['Resolution (Å)', '2.2'], ['Space group', 'P1'], ['Cell', 'a = 73.1, b = 77.3, c = 82.9'], ['Redundancy', '3.9 (3.9)'], ['Total/unique reflections', '281360/73018'], ['Completeness (%)', '91.4 (88.7)']];
+    const labelled = stats.flatMap(([k, v], i) => [line(k!, 309.4, 127.7 + i * 12, T, { w: k!.length * 3.4 }), line(v!, 425.8, 127.7 + i * 12, T, { w: v!.length * 3.4 })]);
+    expect(detectTables(labelled, 9).tables.map((t) => t.rows)).toEqual([stats]);
+  });
+
+  it('takes no side heads beside running text for a table, and takes a wide table with a blank line between its rows', () => {
+    // docling-redp5110.pdf's back cover: 12 pt side heads left of a 10 pt blurb, baselines meeting by chance.
+    const heads = ['Implement roles and', 'separation of duties', 'Leverage row', 'permissions on the', 'database'];
+    const blurb = [
+      'This IBM Redpaper publication provides information about the IBM i 7.2',
+      'feature of IBM DB2 for i Row and Column Access Control (RCAC). It',
+      'offers a broad description of the function and advantages of controlling',
+      'access to data in a comprehensive and transparent way. This',
+      'publication helps you understand the capabilities of RCAC and provides',
+      'examples of defining, creating, and implementing the row permissions',
+      'and column masks in a relational database environment.',
+    ];
+    const cover = [
+      ...heads.map((t, i) => line(t, 26.7, [250.7, 264.7, 292.7, 306.7, 320.8][i]!, 12, { w: t.length * 5.6 })),
+      ...blurb.map((t, i) => line(t, 152.9, 249.8 + i * 12, 10, { w: 259 })),
+      ...['INTERNATIONAL', 'TECHNICAL', 'SUPPORT'].map((t, i) => line(t, 467.3, 257.7 + i * 14, 14, { w: t.length * 7 })),
+    ];
+    expect(detectTables(cover, 10).tables).toHaveLength(0);
+    // peerj-bioinformatics.pdf Table 2: rows a blank line apart, an estimate ("w = 0.61924") among each row's
+    // values, and a head split at "(t" and "= 0)".
+    const xs = [81.3, 143.6, 242.4, 310.5, 333, 373.5, 439.5, 500, 567.4];
+    const at = (cells: string[], b: number): Line[] => cells.flatMap((t, j) => (t ? [line(t, xs[j]!, b, 9, { w: t.length * 4.3 })] : []));
+    const wide = [
+      ...at(['Model', 'Tree', 'Model', 'p', 'W', 'lnL', 'LRT', 'Parameter', 'Positive'], 83.3),
+      ...at(['', '', 'type', '', '(t', '', 'result', 'estimates', 'selection'], 94.3),
+      line('= 0)', 341.6, 94.3, 9, { w: 16 }),
+      ...at(['m0', 'Sample_MSA', 'Homogeneous', '1', '2', '−572.969394', 'N/A', 'w = 0.61924', 'No'], 114.6),
+      ...at(['m1Neutral', 'Sample_MSA', 'Site-specific', '1', '2', '−568.572319', 'N/A', 'p0 = 0.35065', 'Not'], 139.1),
+      ...at(['', '', '', '', '', '', '', 'p1 = 0.64935', 'allowed'], 150.1),
+      ...at(['m7', 'Sample_MSA', 'Site-specific', '2', '2', '−568.764172', 'N/A', 'p = 0.22135', 'Not'], 174.6),
+    ];
+    const [table] = detectTables(wide, 9).tables;
+    expect(table!.rows.map((r) => r[0])).toEqual(['Model', 'm0', 'm1Neutral', 'm7']);
+    expect(table!.rows[0]![4]).toBe('W (t = 0)');
+    expect(table!.rows[2]!.slice(7)).toEqual(['p0 = 0.35065 p1 = 0.64935', 'Not allowed']);
+  });
+
   it('puts a table caption into its table, over the rows', () => {
     // docling-redp5110.pdf p. 11: "Table 2-1 FUNCTION_USAGE view" over the table it names.
     const rows = [

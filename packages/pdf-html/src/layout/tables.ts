@@ -13,6 +13,12 @@ export interface Table {
 
 /** Rows of one table follow each other at most this many ems apart. */
 const MAX_ROW_GAP_EM = 1.6;
+/** Rows set further apart (a blank line between them) are one table's when they start at its columns' edges. */
+const MAX_ALIGNED_GAP_EM = 3;
+/** Cell edges agree with a column's to this many points. */
+const ALIGN_PT = 1.5;
+/** A row aligned with a table's columns: this many of its cells at least start at a column's left edge. */
+const MIN_ALIGNED_CELLS = 3;
 /** A wrapped cell's next line sits at most this many ems below. */
 const MAX_WRAP_GAP_EM = 0.6;
 /** A line this many ems clear of the table's columns is beside the table, not in it. */
@@ -39,7 +45,20 @@ interface Candidate {
   columns: Column[];
   lines: Line[];
   multiRows: number;
+  /** The type size of the row that opened it: a row label or a group head set apart is in the table's type. */
+  size: number;
+  /** Rows of head lines over its columns found above the row that opened it, top to bottom. */
+  heads: Line[][];
+  /** Rows of one cell (group heads, "Serum ferritin (mg/l)") waiting for a row of cells after them. */
+  pending: Line[];
 }
+
+/** A group head or row label set apart from the table's columns stands at most this many ems left of them. */
+const STUB_REACH_EM = 8;
+/** Pieces of one cell on one row (an accent set apart: "Rmsd bond (̊" and "A)") are at most this many ems apart. */
+const CELL_PIECE_EM = 1;
+/** A piece of a cell past its column's edge is at most this many ems right of the piece before it. */
+const PIECE_GAP_EM = 0.5;
 
 /**
  * Whitespace-aligned tables: consecutive rows of two or more cells (lines on
@@ -47,7 +66,10 @@ interface Candidate {
  * a wrapped cell's further lines joined to it. A table is one element of the
  * page, so reading order keeps its rows in order instead of reading it column
  * by column; two columns of running text (long cells on both sides) are not a
- * table.
+ * table. Rows of the page's other column, clear of the table's columns, pass
+ * beside it (a table in one column of a two-column page has the other column's
+ * lines between its rows); a group head on a row of its own ("Haemoglobin
+ * (g/l)", "Age") is the table's when a row of cells follows it.
  */
 export function detectTables(lines: Line[], em: number): { lines: Line[]; tables: Table[] } {
   const rows = groupRows(lines.filter((l) => !l.rotated), em);
@@ -55,55 +77,145 @@ export function detectTables(lines: Line[], em: number): { lines: Line[]; tables
   const used = new Set<Line>();
   let cand: Candidate | undefined;
   let lastBottom = -Infinity;
+  /** Rows since the last table was taken: where heads over the next one may stand. */
+  let recent: Row[] = [];
   const close = (): void => {
-    if (cand) cand = withoutProseEdge(cand);
+    if (cand) cand = withoutProseEdge(withHeads(cand));
     if (cand && accept(cand)) {
       tables.push(toTable(joinWrappedRows(cand)));
       for (const l of cand.lines) used.add(l);
+      recent = [];
     }
     cand = undefined;
   };
-  for (const row of rows) {
+  const place = (row: Row): void => {
     const top = Math.min(...row.cells.map((c) => c.box.y));
     const gap = top - lastBottom;
-    if (cand && gap > MAX_ROW_GAP_EM * em) close();
+    if (cand && gap > MAX_ROW_GAP_EM * em && !(gap <= MAX_ALIGNED_GAP_EM * em && alignedRow(row, cand.columns))) close();
     if (cand) {
       // Text beside the table (the other column of the page, a caption) shares its baselines but not its columns.
       // Short cells clear of the columns are the table's own when its first row spans fewer columns (a header
-      // over the right-hand columns only, "Domain contribution | Substrate" under it).
-      const x0 = Math.min(...cand.columns.map((c) => c.x0)) - FOREIGN_EM * em;
+      // over the right-hand columns only, "Domain contribution | Substrate" under it), or when they stand just
+      // left of a full row (its label, where the rows above had none).
+      const colX0 = Math.min(...cand.columns.map((c) => c.x0));
+      const x0 = colX0 - FOREIGN_EM * em;
       const x1 = Math.max(...cand.columns.map((c) => c.x1)) + FOREIGN_EM * em;
       const inside = row.cells.filter((c) => right(c.box) > x0 && c.box.x < x1);
       const header = cand.rows.length <= 1 && inside.length >= 2;
+      const label = (c: Line): boolean => right(c.box) <= colX0 && colX0 - right(c.box) <= STUB_REACH_EM * em && isHeadCell(c);
       // A lone mark in the type of the row opens a column too (the first row to tick the last columns).
-      const cells = row.cells.filter((c) => inside.includes(c) || (inside.length > 0 && sameType(c, inside) && ((header && isHeadCell(c)) || isLoneMark(c))));
-      const slots = cells.length ? assign(cells, cand.columns) : undefined;
-      if (slots && cells.length >= 2) {
+      const cells = row.cells.filter(
+        (c) => inside.includes(c) || (inside.length > 0 && sameType(c, inside) && ((header && isHeadCell(c)) || isLoneMark(c) || (inside.length >= 2 && label(c)))),
+      );
+      if (cells.length === 0) {
+        // The page's other column: it passes beside the table, unless it is a group head just left of the columns.
+        const c = row.cells[0]!;
+        if (row.cells.length === 1 && isGroupHead(c, cand) && label(c)) {
+          cand.pending.push(c);
+          lastBottom = Math.max(lastBottom, bottom(c.box));
+        }
+        return;
+      }
+      const slots = cells.length >= 2 ? assign(cells, cand.columns, em) : undefined;
+      if (slots) {
+        for (const head of cand.pending) cand.rows.push(new Map([[stubColumn(head, cand.columns), [head]]]));
+        cand.lines.push(...cand.pending);
+        cand.pending = [];
         cand.rows.push(slots);
         cand.multiRows++;
         cand.lines.push(...cells);
         lastBottom = Math.max(...cells.map((c) => bottom(c.box)));
-        continue;
+        return;
       }
-      if (slots && cells.length === 1 && gap <= MAX_WRAP_GAP_EM * em) {
-        // A wrapped cell: its next line goes to the same column of the row above.
-        const [col, own] = [...slots.entries()][0]!;
+      if (cells.length === 1) {
+        const c = cells[0]!;
+        const hit = hitColumns(c, cand.columns);
         const last = cand.rows[cand.rows.length - 1]!;
-        last.set(col, [...(last.get(col) ?? []), ...own]);
-        cand.lines.push(...cells);
-        lastBottom = Math.max(lastBottom, ...cells.map((c) => bottom(c.box)));
-        continue;
+        const above = hit.length === 1 ? last.get(hit[0]!) : undefined;
+        // A wrapped cell: its next line goes to the same column of the row above, never left of that row's cell.
+        if (hit.length <= 1 && gap <= MAX_WRAP_GAP_EM * em && !cand.pending.length && !(above && c.box.x < above[0]!.box.x - 0.5 * em)) {
+          const [col, own] = [...assign([c], cand.columns, em)!.entries()][0]!;
+          last.set(col, [...(last.get(col) ?? []), ...own]);
+          cand.lines.push(c);
+          lastBottom = Math.max(lastBottom, bottom(c.box));
+          return;
+        }
+        // A head over the rows that follow ("Treatment", then "Bismuth | 20.73 | ..."): the table's once they come.
+        if (isGroupHead(c, cand)) {
+          cand.pending.push(c);
+          lastBottom = Math.max(lastBottom, bottom(c.box));
+          return;
+        }
       }
       close();
     }
     if (row.cells.length >= 2) {
       const columns = row.cells.map((c) => ({ x0: c.box.x, x1: right(c.box) }));
-      cand = { rows: [new Map(row.cells.map((c, i) => [i, [c]]))], columns, lines: [...row.cells], multiRows: 1 };
+      const size = median(row.cells.map((c) => c.font.size));
+      cand = { rows: [new Map(row.cells.map((c, i) => [i, [c]]))], columns, lines: [...row.cells], multiRows: 1, size, heads: headsAbove(recent, row, columns, size, em), pending: [] };
     }
     lastBottom = Math.max(...row.cells.map((c) => bottom(c.box)));
+  };
+  for (const row of rows) {
+    place(row);
+    recent.push(row);
   }
   close();
   return { lines: lines.filter((l) => !used.has(l)), tables };
+}
+
+/** Three cells or more, most of the row's, start at the left edges of distinct columns. */
+function alignedRow(row: Row, columns: Column[]): boolean {
+  const hit = new Set(row.cells.map((c) => columns.findIndex((col) => Math.abs(col.x0 - c.box.x) <= ALIGN_PT)).filter((i) => i >= 0));
+  return hit.size >= MIN_ALIGNED_CELLS && hit.size >= 0.6 * row.cells.length;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+/**
+ * A short line in the table's type, on a row of its own: a group head ("Treatment", "P2′"), not a line of running
+ * text, a caption or a piece of an equation. It is the table's only when a row of cells follows.
+ */
+const isGroupHead = (l: Line, c: Candidate): boolean =>
+  l.text.length < PROSE_LINE_CHARS && !isCaption(l.text) && /\p{L}/u.test(l.text) && !l.text.includes('=') && Math.abs(l.font.size - c.size) <= 0.05 * c.size;
+
+/**
+ * Column heads stacked over the row that opens a table ("Summary" over "estimate" over "(WMD)"): lines in the
+ * table's type, each within one of its columns (a line of text over a table runs past its first column), right
+ * above it, the page's other column aside.
+ */
+function headsAbove(recent: Row[], opener: Row, columns: Column[], size: number, em: number): Line[][] {
+  const heads: Line[][] = [];
+  let top = Math.min(...opener.cells.map((c) => c.box.y));
+  const x0 = Math.min(...columns.map((c) => c.x0)) - FOREIGN_EM * em;
+  const x1 = Math.max(...columns.map((c) => c.x1)) + FOREIGN_EM * em;
+  for (let i = recent.length - 1; i >= 0; i--) {
+    const near = recent[i]!.cells.filter((c) => right(c.box) > x0 && c.box.x < x1);
+    if (!near.length) continue;
+    const fits = near.every((l) => {
+      const hit = hitColumns(l, columns);
+      const col = columns[hit[0]!];
+      return hit.length === 1 && l.box.x >= col!.x0 - em && right(l.box) <= col!.x1 + em && isHeadCell(l) && Math.abs(l.font.size - size) <= 0.05 * size && top - bottom(l.box) <= MAX_WRAP_GAP_EM * em;
+    });
+    if (!fits) break;
+    heads.unshift(near);
+    top = Math.min(...near.map((c) => c.box.y));
+  }
+  return heads;
+}
+
+/** The candidate with its heads as rows over its first, each head in the column under it. */
+function withHeads(c: Candidate): Candidate {
+  if (!c.heads.length) return c;
+  const rows = c.heads.map((heads) => {
+    const row = new Map<number, Line[]>();
+    for (const l of heads) {
+      const col = hitColumns(l, c.columns)[0]!;
+      row.set(col, [...(row.get(col) ?? []), l]);
+    }
+    return row;
+  });
+  return { ...c, rows: [...rows, ...c.rows], lines: [...c.heads.flat(), ...c.lines], heads: [] };
 }
 
 /**
@@ -135,31 +247,55 @@ function groupRows(lines: Line[], em: number): Row[] {
 /** Boxes that touch (a cell ending where a column begins, to a rounding error) do not overlap. */
 const TOUCH_PT = 0.1;
 
+/** The columns a line overlaps (touching aside). */
+function hitColumns(l: Line, columns: Column[]): number[] {
+  const out: number[] = [];
+  columns.forEach((col, i) => {
+    if (Math.min(col.x1, right(l.box)) - Math.max(col.x0, l.box.x) > TOUCH_PT) out.push(i);
+  });
+  return out;
+}
+
+/** A group head's column: the leftmost it overlaps, or a new one at the left (the rows' labels under it). */
+function stubColumn(l: Line, columns: Column[]): number {
+  const hit = hitColumns(l, columns);
+  if (hit.length) return Math.min(...hit);
+  columns.push({ x0: l.box.x, x1: right(l.box) });
+  return columns.length - 1;
+}
+
 /**
  * Cells -> column index, widening the columns as cells land in them; undefined
- * when a cell straddles two columns or two cells share one (the row is not of
- * this table). A cell clear of every column opens a new one.
+ * when a cell straddles two columns or two cells set apart share one (the row
+ * is not of this table). Pieces of one cell a glyph apart share its column. A
+ * cell clear of every column opens a new one.
  */
-function assign(cells: Line[], columns: Column[]): Map<number, Line[]> | undefined {
+function assign(cells: Line[], columns: Column[], em: number): Map<number, Line[]> | undefined {
   const out = new Map<number, Line[]>();
   const added: Column[] = [];
+  let prev: { col: number; right: number } | undefined;
   for (const c of cells) {
-    const hits = columns.map((col, i) => ({ col, i })).filter(({ col }) => Math.min(col.x1, right(c.box)) - Math.max(col.x0, c.box.x) > TOUCH_PT);
+    const hits = hitColumns(c, columns);
     if (hits.length > 1) return undefined;
+    // A piece a glyph's width right of the cell before it, past its column's edge ("(t" and "= 0)"): that cell's.
+    if (hits.length === 0 && prev && c.box.x - prev.right <= PIECE_GAP_EM * em) hits.push(prev.col);
+    prev = { col: hits[0] ?? columns.length + added.length, right: right(c.box) };
     if (hits.length === 0) {
       added.push({ x0: c.box.x, x1: right(c.box) });
       out.set(columns.length + added.length - 1, [c]);
       continue;
     }
-    const i = hits[0]!.i;
-    if (out.has(i)) return undefined;
-    out.set(i, [c]);
+    const i = hits[0]!;
+    const held = out.get(i);
+    if (held && c.box.x - right(held[held.length - 1]!.box) > CELL_PIECE_EM * em) return undefined;
+    out.set(i, [...(held ?? []), c]);
   }
   // Commit: widen hit columns, keep new ones (a table may gain an empty-headed column).
-  for (const [i, [c]] of out) {
-    if (i < columns.length) {
-      columns[i]!.x0 = Math.min(columns[i]!.x0, c!.box.x);
-      columns[i]!.x1 = Math.max(columns[i]!.x1, right(c!.box));
+  for (const [i, cs] of out) {
+    const col = i < columns.length ? columns[i]! : added[i - columns.length]!;
+    for (const c of cs) {
+      col.x0 = Math.min(col.x0, c.box.x);
+      col.x1 = Math.max(col.x1, right(c.box));
     }
   }
   columns.push(...added);
@@ -197,6 +333,17 @@ function twinAxes(c: Candidate, cells: string[][]): boolean {
   return new Set(numeric).size < numeric.length;
 }
 
+/** A cell that is a value: a number, a range, an estimate with its interval ("91.4 (88.7)", "<0.0001", "281360/73018"). */
+const NUMERIC_CELL = /^[-−+<>≤≥~±]?\s?\(?\d/;
+/** A column of values: this share of its filled cells at least. */
+const NUMERIC_SHARE = 0.6;
+
+/** A row is an equation's when this share of its filled cells at least holds an "=". */
+const EQUATION_CELL_SHARE = 0.25;
+
+/** Side heads are set this share of the running text's size larger or smaller at least. */
+const SIDE_HEAD_SIZE_SHARE = 0.1;
+
 /** Rows after a column of markers averaging more characters than this read as list items, not table cells. */
 const LIST_ITEM_CHARS = 40;
 
@@ -223,7 +370,9 @@ function accept(c: Candidate): boolean {
   // Display math (operators and lone letters as cells) and plot axes (runs of tick values) are not tables.
   if (filled.filter((t) => !marks.has(t) && (MATH_CELL.test(t) || TICKS.test(t))).length >= 0.25 * filled.length) return false;
   // Equations: "=" in most rows, or equation numbers down the last column.
-  const equationRows = cells.filter((r) => r.some((t) => t.includes('='))).length;
+  // A table's row may hold one estimate among its values ("p0 = 0.37699" beside six other cells); an equation's
+  // "=" stands in one of its few pieces.
+  const equationRows = cells.filter((r) => r.filter((t) => t.includes('=')).length >= EQUATION_CELL_SHARE * r.filter((t) => t).length).length;
   if (equationRows >= 0.4 * cells.length) return false;
   // A display equation with stacked fractions: numerators, the line with "=", denominators, in short pieces.
   if (cells.length <= MAX_FRACTION_ROWS && equationRows > 0 && meanCellChars < FRACTION_CELL_CHARS) return false;
@@ -234,6 +383,14 @@ function accept(c: Candidate): boolean {
   // page, a two-column reference list), read column by column, not a table.
   if (c.columns.filter((_, i) => isProseColumn(c, i)).length >= 2) return false;
   if (n > 2) return true;
+  // Side heads in their own type beside a column of running text (a back cover's "Implement roles and separation
+  // of duties" left of its blurb) are headings and text, however their baselines happen to meet.
+  const prose = [0, 1].filter((i) => isProseColumn(c, i));
+  if (prose.length === 1) {
+    const size = (i: number): number => median(columnLines(c, i).map((l) => l.font.size));
+    const [p, q] = [size(prose[0]!), size(1 - prose[0]!)];
+    if (Math.abs(p - q) > SIDE_HEAD_SIZE_SHARE * p) return false;
+  }
   const x0 = Math.min(...c.columns.map((col) => col.x0));
   const width = Math.max(...c.columns.map((col) => col.x1)) - x0;
   const meanWidth = (i: number): number => {
@@ -241,8 +398,13 @@ function accept(c: Candidate): boolean {
     return ws.length ? ws.reduce((a, b) => a + b, 0) / ws.length : 0;
   };
   const [a, b] = [meanWidth(0), meanWidth(1)];
-  // Two columns alike (running text, or a list set in two columns) read column by column, not as rows.
-  if (Math.min(a, b) > 0.5 * Math.max(a, b)) return false;
+  // Two columns alike (running text, or a list set in two columns) read column by column, not as rows; labels
+  // beside a column of values ("Redundancy | 3.9 (3.9)") are a table however wide its values run.
+  const numeric = (i: number): boolean => {
+    const filledCells = cells.map((r) => r[i]!).filter((t) => t);
+    return filledCells.filter((t) => NUMERIC_CELL.test(t)).length >= NUMERIC_SHARE * filledCells.length;
+  };
+  if (Math.min(a, b) > 0.5 * Math.max(a, b) && !numeric(0) === !numeric(1)) return false;
   return Math.min(a, b) < NARROW_COLUMN_SHARE * width;
 }
 
@@ -295,6 +457,7 @@ function withoutProseEdge(c: Candidate): Candidate {
     .filter((r) => r.size > 0);
   const gone = new Set(columnLines(c, drop));
   return {
+    ...c,
     rows,
     columns: c.columns.filter((_, i) => i !== drop),
     lines: c.lines.filter((l) => !gone.has(l)),
@@ -331,9 +494,12 @@ function joinWrappedRows(c: Candidate): Candidate {
   return { ...c, rows };
 }
 
+/** A cell's lines top to bottom; pieces of one line (on one baseline, to a third of their height) left to right. */
+const readingOrder = (a: Line, b: Line): number => (Math.abs(a.baseline - b.baseline) <= Math.min(a.box.h, b.box.h) / 3 ? a.box.x - b.box.x : a.box.y - b.box.y);
+
 function toTable(c: Candidate): Table {
   const order = columnOrder(c);
-  const rows = c.rows.map((r) => order.map((i) => joinLines((r.get(i) ?? []).sort((a, b) => a.box.y - b.box.y).map((l) => l.text))));
+  const rows = c.rows.map((r) => order.map((i) => joinLines((r.get(i) ?? []).sort(readingOrder).map((l) => l.text))));
   const box = c.lines.map((l) => l.box).reduce((a, b) => union(a, b));
   return { box, rows, columns: order.map((i) => ({ ...c.columns[i]! })) };
 }
