@@ -25,6 +25,31 @@ describe('buildParagraphs', () => {
     ]);
   });
 
+  it('runs a reference on across its bold title, and starts the next entry where the hanging indent ends', () => {
+    // peerj-bioinformatics.pdf p. 15 (10.9 pt): the title is bold, so the entry's first line is bold and its second
+    // regular; each entry's first line stands 19.6 pt left of its hanging indent.
+    const refs = [
+      line('Delport W, Poon AF, Frost SD, Kosakovsky Pond SL. 2010. Datamonkey 2010:', 186.5, 182.6, 10.9, { bold: true, w: 349.3 }),
+      line('a suite of phylogenetic analysis tools for evolutionary biology. Bioinformatics', 206.1, 197.6, 10.9, { w: 332.6 }),
+      line('26(19):2455–2457 DOI 10.1093/bioinformatics/btq429.', 206.1, 212.5, 10.9, { w: 242.7 }),
+      line('Moretti S, Laurenczy B, Gharib WH, Castella B, Kuzniar A, Schabauer H,', 186.5, 227.4, 10.9, { w: 340 }),
+      line('Studer RA, Valle M, Salamin N, Stockinger H, Robinson-Rechavi M. 2014.', 206.1, 242.4, 10.9, { w: 330 }),
+      line('Selectome update: quality control and computational improvements.', 206.1, 257.3, 10.9, { bold: true, w: 330 }),
+      line('Muller J, Creevey CJ, Thompson JD, Arendt D, Bork P. 2010. AQUA: automated', 186.5, 272.3, 10.9, { w: 349 }),
+      line('quality improvement for multiple sequence alignments.', 206.1, 287.2, 10.9, { bold: true, w: 250 }),
+    ];
+    expect(texts(refs).map((b) => b[0])).toEqual([refs[0]!.text, refs[3]!.text, refs[6]!.text]);
+    // A heading that fills no measure, or a line after it that opens with a capital, stays apart.
+    expect(texts([line('Results and discussion', 40, 100, 10, { bold: true, w: 120 }), line('of the trials we read, most were small.', 40, 112, 10, { w: 400 })])).toHaveLength(2);
+    // Lines wrapped around a picture come back near, not exactly at, the first line's x: no entry starts there.
+    const wrapped = [
+      line('One evening the yellow water suddenly rose and towered in a straight', 197.8, 343.2, 10.5, { w: 357.7 }),
+      line('line before the village. The rich man had them shoot cannon at it.', 222, 356.1, 10.5, { w: 333.6 }),
+      line('Then the water grew stormy, and surrounded the wall to such a height', 199.5, 368.9, 10.5, { w: 356 }),
+    ];
+    expect(texts(wrapped)).toHaveLength(1);
+  });
+
   it('separates a heading from its text by style', () => {
     expect(texts([line('Heading', 40, 100, 14, { bold: true, w: 100 }), line('body text', 40, 116, 10, { w: 400 })])).toEqual([['Heading'], ['body text']]);
   });

@@ -40,6 +40,11 @@ export function buildParagraphs(lines: Line[], opts: { anyWeight?: boolean } = {
 }
 
 /** Same size and weight, and both code or both not: prose never runs on into a code block or out of one. */
+/** Edges set by the typesetter to one x agree to this many points (a hanging indent's lines, a list's entries). */
+const EXACT_EDGE_PT = 0.5;
+/** A line filling the measure ends at most this many ems left of the next line's end. */
+const RUN_ON_SLACK_EM = 2;
+
 function sameStyle(a: FontStyle, b: FontStyle, anyWeight: boolean): boolean {
   return Math.abs(a.size - b.size) <= 0.12 * Math.max(a.size, b.size) && (anyWeight || a.bold === b.bold) && !!a.mono === !!b.mono;
 }
@@ -67,7 +72,21 @@ function continues(block: TextBlock, line: Line, anyWeight: boolean): boolean {
   if (isCaption(line.text) && !/[\p{L},]$/u.test(prev.text)) return false;
   // A caption's bold label line ("Figure 2 Title") runs on into its regular-weight text.
   const captionBody = isCaption(block.lines[0]!.text) && Math.abs(block.font.size - line.font.size) <= 0.12 * em;
-  if (!captionBody && !sameStyle(block.font, line.font, anyWeight)) return false;
+  // A hanging indent (a reference list's): the lines after the first start at one x, exact to the typesetter's
+  // precision; text wrapped around a picture, or verse, comes back only near its first line's x.
+  const first = block.lines[0]!;
+  const rest = block.lines.slice(1);
+  const hanging = rest.length > 0 && rest.every((l) => l.box.x - first.box.x > INDENT_EM * em && Math.abs(l.box.x - rest[0]!.box.x) <= EXACT_EDGE_PT);
+  // A sentence set partly in bold runs on across the change of weight (a reference whose title is bold, "... 2010.
+  // Datamonkey 2010:" over "a suite of ..."): the line above fills the measure, ends mid-sentence, and the next
+  // line goes on in lower case (a heading ends short of the measure or before a capital); or the line stands at
+  // its entry's hanging indent.
+  const runsOn =
+    (right(prev.box) >= right(line.box) - RUN_ON_SLACK_EM * em && !/[.!?]$/.test(prev.text) && /^\p{Ll}/u.test(line.text)) ||
+    (hanging && Math.abs(line.box.x - rest[0]!.box.x) <= EXACT_EDGE_PT);
+  // Once a block has run on across a change of weight, the line above sets the style the next must keep.
+  const mixed = block.lines.some((l) => l.font.bold !== block.font.bold);
+  if (!captionBody && !sameStyle(block.font, line.font, anyWeight || runsOn) && !(mixed && sameStyle(prev.font, line.font, anyWeight))) return false;
   // A contents entry ends at its page number: the next line is the next entry, not more of its title.
   if (CONTENTS_ENTRY.test(prev.text.trimEnd())) return false;
   const gap = line.box.y - bottom(prev.box);
@@ -90,5 +109,7 @@ function continues(block: TextBlock, line: Line, anyWeight: boolean): boolean {
   if (prevShort && prevEndsSentence) return false;
   // An indented line after one that does not end a sentence is a hanging indent (references), not a new paragraph.
   if (indented && prevAtLeft && prevEndsSentence && (prevShort || block.lines.length > 1)) return false;
+  // Back out of a hanging indent after a finished sentence: the next entry of a reference list.
+  if (hanging && prevEndsSentence && Math.abs(line.box.x - first.box.x) <= EXACT_EDGE_PT) return false;
   return true;
 }
