@@ -1,3 +1,4 @@
+import { normalizeText } from '../src/layout/text.js';
 import { textRuns } from '../src/pdfjs/text.js';
 
 const identity = [1, 0, 0, 1, 0, 0];
@@ -48,6 +49,18 @@ describe('textRuns', () => {
     textRuns(listing.map((s, i) => fixed(s, 700 + 12 * i, 'f1')), {}, identity, () => face, (s) => s);
     const [later] = textRuns([fixed('ENABLE;', 700, 'f1')], {}, identity, () => face, (s) => s);
     expect(later!.font.mono).toBe(true);
+  });
+
+  it('reads word spaces drawn with a glyph that maps to a control character as spaces, and keeps a ligature so mapped a word', () => {
+    // tam-review.pdf's headings: the font's ToUnicode sends its space to "\u0002"; pdftotext prints "TheTheoryofReasonedAction".
+    const texts = (strs: string[]): string[] => textRuns(strs.map((s, i) => item(s, 700 + 12 * i, 'f1')), {}, identity, () => undefined, normalizeText).map((r) => r.text);
+    expect(texts(['The\u0002Theory\u0002of\u0002Reasoned\u0002Action\u0002\u0002', 'Overview\u0002of\u0002the\u0002Technology\u0002Acceptance\u0002Model:\u0002\u0002', 'Perceived\u0002Usefulness,'])).toEqual([
+      'The Theory of Reasoned Action',
+      'Overview of the Technology Acceptance Model:',
+      'Perceived Usefulness,',
+    ]);
+    // A ligature's glyph mapped to a control character stands once inside a word, or beside real spaces.
+    expect(texts(['de\u0002ned', 'we de\u0002ned the e\u0002cient set'])).toEqual(['dened', 'we dened the ecient set']);
   });
 
   it('reads a bullet glyph that maps to no character as a bullet leading its item, when it opens several lines', () => {

@@ -116,6 +116,31 @@ function bulletItems(items: PdfTextItem[]): Map<PdfTextItem, PdfTextItem> {
   return new Map([...opens.values()].filter((pairs) => pairs.length >= 2).flat());
 }
 
+/** A control character between two letters (or after a letter, ending the item). */
+// eslint-disable-next-line no-control-regex
+const CONTROL_BETWEEN = /(?<=[\p{L}\p{N}\p{P}])[\u0001-\u0008\u000e-\u001f](?=[\p{L}\p{N}\p{Ps}]|[\u0001-\u0008\u000e-\u001f]*$)/gu;
+
+/**
+ * Word spaces drawn with a glyph that maps to a control character (tam-review's headings set in a font whose
+ * ToUnicode sends its space to "\u0002": "The\u0002Theory\u0002of\u0002Reasoned\u0002Action\u0002\u0002").
+ * Taken out, they glue the words ("TheTheoryofReasonedAction", as pdftotext prints it). An item set without any
+ * real space, with such a character between its words twice or more, or after its last word, spaces its words with
+ * it, and so does one between a small letter and a capital; a ligature mapped to a control character ("de\u0002ne")
+ * stands once inside a word, or beside real spaces.
+ */
+function controlSpaces(str: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0001-\u0008\u000e-\u001f]/.test(str) || /\s/.test(str)) return str;
+  const between = str.match(CONTROL_BETWEEN)?.length ?? 0;
+  // eslint-disable-next-line no-control-regex
+  const trailing = /[\p{L}\p{N}\p{P}][\u0001-\u0008\u000e-\u001f]+$/u.test(str);
+  // eslint-disable-next-line no-control-regex
+  if (between >= 2 || trailing) return str.replace(/[\u0001-\u0008\u000e-\u001f]+$/u, '').replace(CONTROL_BETWEEN, ' ');
+  // Once, between a small letter and a capital ("Perceived\u0002Usefulness,"): words, not a ligature.
+  // eslint-disable-next-line no-control-regex
+  return str.replace(/(?<=\p{Ll})[\u0001-\u0008\u000e-\u001f](?=\p{Lu})/gu, ' ');
+}
+
 /**
  * pdf.js text items -> runs in viewport space (rotation applied, y down).
  * Weight and slant come from the font's flags and, because subset fonts often
@@ -158,7 +183,8 @@ export function textRuns(
     const ux = len ? m[0] / len : 1;
     const uy = len ? m[1] / len : 0;
     const bullet = led.get(item);
-    const text = bullet ? `${BULLET} ${normalize(item.str)}` : normalize(item.str);
+    const str = controlSpaces(item.str);
+    const text = bullet ? `${BULLET} ${normalize(str)}` : normalize(str);
     if (!text.trim()) continue;
     const tag = item.artifact ? { artifact: true } : item.mcid ? { mcid: item.mcid } : {};
     if (Math.abs(uy) < 0.02 && ux > 0) {
