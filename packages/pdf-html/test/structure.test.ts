@@ -561,6 +561,11 @@ describe('page structure before lines', () => {
     const axes = [['2.5', 'Draw straight line (blue)', '2.5Sketch a graph of H (red).'], ['2.0', '', '2.0'], ['1.5', '', '1.5'], ['1.0', '', '1.0']];
     const plot = axes.flatMap((r, i) => r.flatMap((t, j) => (t ? [line(t, [100, 160, 300][j]!, 400 + i * 14, 8, { w: t.length * 4 })] : [])));
     expect(detectTables(plot, 10).tables).toHaveLength(0);
+    // primer-ecology-ch9.pdf p. 6, equations (11) and (12): subscripted variables ("c1", "m2") and operators stacked
+    // in fraction pieces, the equation's number in the last column.
+    const pieces = [['', '−', '', '− 1 1 − D −', '', '(11)'], ['c1', '', 'c2', 'c2', 'c1', ''], ['m1', '', 'm2', 'c1 c1', 'm1', ''], ['c2', '', 'c1', '− +', 'c2', '(12)']];
+    const stacked = pieces.flatMap((r, i) => r.flatMap((t, j) => (t ? [line(t, [200, 230, 260, 300, 380, 450][j]!, 300 + i * 12, 10, { w: t.length * 5 })] : [])));
+    expect(detectTables(stacked, 10).tables).toHaveLength(0);
     // Code set as a table with "=" in a cell is still a table when its cells are long (redp5110 Example 2-1).
     const sql = [['SELECT', 'function_id, user_name, usage, user_type'], ['FROM', 'function_usage'], ['WHERE', "function_id='QIBM_DB_SECADM'"], ['ORDER BY', 'user_name;']];
     const query = sql.flatMap((r, i) => r.map((t, j) => line(t, [70, 130][j]!, 500 + i * 12, 9, { w: t.length * 4.5 })));

@@ -26,7 +26,8 @@ const FOREIGN_EM = 2;
 /** Two-column candidates: one column's cells must be narrower than this share of the table (two text columns are not a table). */
 const NARROW_COLUMN_SHARE = 0.3;
 
-const MATH_CELL = /^(?:[=+−×÷→←↔<>≤≥≈∼∝∑∏∫∂±·()\s-]+|\p{L}|\p{L}\s*=)$/u;
+/** An operator, a variable (with its subscript or prime: "c1", "p∗2"), or an equation's number: a piece of display math. */
+const MATH_CELL = /^(?:[=+−×÷→←↔<>≤≥≈∼∝∑∏∫∂±·()\s-]+|\p{L}[\d∗*′]{0,2}|\p{L}\s*=|\(\d+(?:\.\d+)*\))$/u;
 const TICKS = /^-?\d+(?:\.\d+)?(?:\s+-?\d+(?:\.\d+)?){2,}$/;
 
 interface Row {
