@@ -28,6 +28,12 @@ describe('letter-spaced titles', () => {
     const items = [...'LAB'].map((c) => g(c)).concat([g(' ')], [...'MANUAL'].map((c) => g(c)));
     expect(letterSpacedStrings([OPS.setFont, OPS.setCharSpacing, OPS.showText], [['f1', 20], [4], [items]], OPS)).toEqual(['LAB MANUAL']);
   });
+  it('judges apart the pieces of one operator that jump across the line', () => {
+    // bmc-dvt-review-no-images.pdf p. 1: one TJ draws "R E V I E W" (0.11 em tracking), jumps 27 em, and draws
+    // "Open Access" set normally; the whole operator's smallest gap (none) had hidden the tracking.
+    const items = [...tj(['REVIEW'], -108.6), -27024.8, ...tj(['Open', 'Acces'], 0, -340.6), -9.1, g('s')];
+    expect(letterSpacedStrings([OPS.setFont, OPS.showText], [['f1', 1], [items]], OPS)).toEqual(['REVIEW']);
+  });
   it('ordinary text, kerned text and a row of table marks are not letter-spaced', () => {
     const fn = [OPS.setFont, OPS.showText, OPS.showText, OPS.showText];
     const args = [['f1', 10], [tj(['The', 'left', 'ventricle'], 0, -333)], [tj(['AVAWAY'], -80)], [tj(['XXXX'])]];

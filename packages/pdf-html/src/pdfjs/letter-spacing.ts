@@ -28,6 +28,8 @@ interface Glyph {
 const MIN_LETTERS = 4;
 /** Tracking wide enough for pdf.js to write a space after every letter (its TRACKING_SPACE_FACTOR, in em). */
 const MIN_TRACKING_EM = 0.1;
+/** A gap wider than this (in em) moves to another place on the line: what follows is judged apart. */
+const SEGMENT_GAP_EM = 3;
 /** A gap this much wider than the tracking (in em) is a word space. */
 const WORD_GAP_EM = 0.15;
 
@@ -55,20 +57,30 @@ export function letterSpacedStrings(fnArray: ArrayLike<number>, argsArray: Array
     else if (fn === ops.setCharSpacing) charSpacing = Number(args?.[0]) || 0;
     else if (fn === ops.setWordSpacing) wordSpacing = Number(args?.[0]) || 0;
     else if (fn === ops.showText || fn === ops.showSpacedText) {
-      const words = spacedWords(args?.[0] as Array<Glyph | number> | undefined, charSpacing / size, wordSpacing / size);
-      if (words) out.push(words);
+      for (const segment of segments(args?.[0] as Array<Glyph | number> | undefined, charSpacing / size, wordSpacing / size)) {
+        const words = spacedWords(segment);
+        if (words) out.push(words);
+      }
     }
   }
   return out;
 }
 
-/** One operator's glyphs as words, or undefined when it is not letter-spaced. */
-function spacedWords(items: Array<Glyph | number> | undefined, tc: number, tw: number): string | undefined {
-  if (!Array.isArray(items)) return undefined;
-  const chars: string[] = [];
-  const gaps: number[] = [];
+/** One operator's glyphs with the gap before each (in em; the first one's is 0). */
+interface Segment {
+  chars: string[];
+  gaps: number[];
+}
+
+/**
+ * One operator's glyphs, split where a gap jumps to another place on the line (BMC's "R E V I E W" and, 27 em
+ * right of it in the same operator, "Open Access"): each piece is letter-spaced or not on its own.
+ */
+function segments(items: Array<Glyph | number> | undefined, tc: number, tw: number): Segment[] {
+  if (!Array.isArray(items)) return [];
+  const out: Segment[] = [];
+  let cur: Segment = { chars: [], gaps: [] };
   let gap = 0;
-  let started = false;
   for (const it of items) {
     if (typeof it === 'number') {
       gap += -it / 1000;
@@ -80,11 +92,20 @@ function spacedWords(items: Array<Glyph | number> | undefined, tc: number, tw: n
       gap += ((it.width ?? 0) / 1000) + tc + tw + 1;
       continue;
     }
-    if (started) gaps.push(gap);
-    chars.push(it.unicode);
-    started = true;
+    if (cur.chars.length && gap > SEGMENT_GAP_EM) {
+      out.push(cur);
+      cur = { chars: [], gaps: [] };
+    }
+    if (cur.chars.length) cur.gaps.push(gap);
+    cur.chars.push(it.unicode);
     gap = tc;
   }
+  if (cur.chars.length) out.push(cur);
+  return out;
+}
+
+/** A piece of an operator's glyphs as words, or undefined when it is not letter-spaced. */
+function spacedWords({ chars, gaps }: Segment): string | undefined {
   const letters = chars.filter((c) => /\p{L}/u.test(c));
   // A row of table marks ("X X X X") is no word.
   if (letters.length < MIN_LETTERS || new Set(letters).size < 3) return undefined;
