@@ -487,6 +487,39 @@ describe('page structure before lines', () => {
     expect(table!.rows[2]!.slice(7)).toEqual(['p0 = 0.35065 p1 = 0.64935', 'Not allowed']);
   });
 
+  it('joins to its row a cell wrapped at the rows\' own pitch, and keeps a row that leaves only its label to the row above', () => {
+    // peerj-bioinformatics.pdf p. 9, Table 2 (continued): each model's estimates run down one column, a line apart,
+    // as far apart as the models' rows, and the nearly empty rows its wrapped cells made had the grid look as sparse
+    // as display math.
+    // Its lines (text, x, width, baseline), from the table's head to its fourth model.
+    const page9: Array<[string, number, number, number]> = [
+      ['Model', 81, 23.9, 87.1], ['Tree', 142.6, 16.8, 87.1], ['Model', 242, 23.9, 87.1], ['p', 303.7, 4.7, 87.1], ['W', 326.8, 8.4, 87.1],
+      ['lnL', 369.7, 12.4, 87.1], ['LRT', 436.4, 16, 87.1], ['Parameter', 498, 38.9, 87.1], ['Positive', 566, 29.7, 87.1], ['Positively', 617.1, 36.4, 87.1],
+      ['type', 242, 15.9, 98], ['(t', 326.8, 6.1, 98], ['= 0)', 335.4, 16, 98], ['result', 436.4, 21.4, 98], ['estimates', 498, 34.9, 98],
+      ['selection', 566, 32.9, 98], ['selected', 617.1, 29.3, 98], ['sites in 8 × 45', 617.1, 51.5, 109], ['alignment', 617.1, 38, 120], ['(P(w > 1) > 0.5)', 617.1, 61.6, 130.9],
+      ['modelA', 81, 28.6, 145.4], ['Sample_MSA_Primates', 142.6, 85, 145.4], ['Lineage-site', 242, 42.9, 145.4], ['3', 303.7, 4.3, 145.4], ['2', 326.9, 4.3, 145.4],
+      ['−568.572319', 369.7, 47.9, 145.4], ['m1Neutral,', 436.4, 41.3, 145.4], ['p0 = 0.35065', 498, 47.6, 145.4], ['No', 566, 11.3, 145.4], ['modelAnll', 436.4, 38, 156.3],
+      ['p1 = 0.64935', 498, 47.6, 156.3], ['p2 = 0.00000', 498, 47.6, 167.3], ['p3 = 0.00000', 498, 47.6, 178.2], ['w0 = 0.08403', 498, 49.5, 189.2], ['w1 = 1.00000', 498, 49.5, 200.1],
+      ['w2 = 1.00000', 498, 49.2, 211.1], ['modelAnull', 81, 42.8, 223.7], ['Sample_MSA_Primates', 142.6, 85, 223.7], ['Lineage-site', 242, 42.9, 223.7], ['3', 303.7, 4.3, 223.7],
+      ['1', 326.9, 4.3, 223.7], ['−568.572319', 369.7, 47.9, 223.7], ['N/A', 436.4, 15.3, 223.7], ['p0 = 0.35065', 498, 47.6, 223.7], ['p1 = 0.64935', 498, 47.6, 234.6],
+      ['p2 = 0.00000', 498, 47.6, 245.6], ['p3 = 0.00000', 498, 47.6, 256.5], ['w0 = 0.08403', 498, 49.5, 267.5], ['w1 = 1.00000', 498, 49.5, 278.5], ['w2 = 1.00000', 498, 49.2, 289.4],
+      ['modelA', 81, 28.6, 303], ['Sample_MSA_Chimp', 142.6, 78.5, 303], ['Lineage-site', 242, 42.9, 303], ['3', 303.7, 4.3, 303], ['2', 326.9, 4.3, 303],
+      ['−557.052657', 369.7, 47.9, 303], ['modelA', 436.4, 28.6, 303], ['p0 = 0.33452', 498, 47.6, 303], ['Yes', 566, 12.3, 303], ['Alignment', 617.1, 38.2, 303],
+      ['p1 = 0.59186', 498, 47.6, 313.9], ['(3 BEB sites): 24 25', 617.1, 69.3, 313.9], ['p2 = 0.02659', 498, 47.6, 324.9], ['32', 617.1, 8.6, 324.9], ['p3 = 0.04704', 498, 47.6, 335.8],
+      ['w0 = 0.1099', 498, 45.9, 346.8], ['w1 = 1.00000', 498, 49.5, 357.8], ['w2 = 999.000', 498, 49.2, 368.7], ['modelAnull', 81, 42.8, 382.3], ['Sample_MSA_Chimp', 142.6, 78.5, 382.3],
+      ['Lineage-site', 242, 42.9, 382.3], ['3', 303.7, 4.3, 382.3], ['1', 326.9, 4.3, 382.3], ['−568.572319', 369.7, 47.9, 382.3], ['N/A', 436.4, 15.3, 382.3],
+      ['p0 = 0.35065', 498, 47.6, 382.3], ['Not', 566, 14.1, 382.3], ['p1 = 0.64935', 498, 47.6, 393.2], ['allowed', 566, 27.6, 393.2],
+    ];
+    const [table] = detectTables(page9.map(([t, x, w, b]) => line(t, x, b, 9, { w })), 9).tables;
+    expect(table!.rows.map((r) => r[0])).toEqual(['Model', 'modelA', 'modelAnull', 'modelA', 'modelAnull']);
+    expect(table!.rows[0]![2]).toBe('Model type');
+    expect(table!.rows[1]!.slice(6, 9)).toEqual(['m1Neutral, modelAnll', 'p0 = 0.35065 p1 = 0.64935 p2 = 0.00000 p3 = 0.00000 w0 = 0.08403 w1 = 1.00000 w2 = 1.00000', 'No']);
+    // clinical-science-ace.pdf Table 5: a zinc ion's rows leave the residue to the row above; they are rows.
+    const cells = [['Residue', 'Atom', '33RE', 'Distance'], ['Tyr501', 'OH', 'OAH', '2.7'], ['', 'Zn2 +', 'OAH', '2.0'], ['', 'Zn2 +', 'OAI', '2.5'], ['His365', 'NE2', 'OAI', '3.1']];
+    const grid = cells.flatMap((r, i) => r.flatMap((t, j) => (t ? [line(t, [314.6, 378.7, 434.4, 489.8][j]!, 215.4 + i * 12, 7.5, { w: t.length * 3.4 })] : [])));
+    expect(detectTables(grid, 7.5).tables.map((t) => t.rows)).toEqual([cells]);
+  });
+
   it('puts a table caption into its table, over the rows', () => {
     // docling-redp5110.pdf p. 11: "Table 2-1 FUNCTION_USAGE view" over the table it names.
     const rows = [

@@ -339,6 +339,31 @@ const NUMERIC_CELL = /^[-−+<>≤≥~±]?\s?\(?\d/;
 /** A column of values: this share of its filled cells at least. */
 const NUMERIC_SHARE = 0.6;
 
+/**
+ * Does a row go on with the row above (its cells wrapped over more lines, at whatever pitch)? It has nothing in the
+ * first column, only cells under cells of the row above, and few of them: a display formula's pieces stack in
+ * columns the row beside them leaves empty (a numerator over "r −", "n∗ ="), and a row that leaves only its label
+ * to the row above ("| Zn2+ | OAH | 2.0" under "Tyr501 | OH | OAH | 2.7") fills most of its columns.
+ */
+function goesOn(row: number[], above: number[], first: number): boolean {
+  return !row.includes(first) && row.every((i) => above.includes(i)) && row.length <= GOES_ON_SHARE * above.length;
+}
+
+/** Rows that go on with the row above joined to it, cell by cell. */
+function logicalRows(cells: string[][], first: number): string[][] {
+  const out: string[][] = [];
+  const filledOf = (r: string[]): number[] => r.flatMap((t, i) => (t ? [i] : []));
+  for (const r of cells) {
+    const last = out[out.length - 1];
+    if (last && goesOn(filledOf(r), filledOf(last), first)) r.forEach((t, i) => (last[i] = `${last[i]} ${t}`.trim()));
+    else out.push([...r]);
+  }
+  return out;
+}
+
+/** A row going on with the one above fills at most this share of the cells it has. */
+const GOES_ON_SHARE = 0.6;
+
 /** A row is an equation's when this share of its filled cells at least holds an "=". */
 const EQUATION_CELL_SHARE = 0.25;
 
@@ -354,11 +379,14 @@ function accept(c: Candidate): boolean {
   // Two aligned rows are as often a display equation as a table.
   if (c.multiRows < 3) return false;
   const cells = c.rows.map((r) => c.columns.map((_, i) => (r.get(i) ?? []).map((l) => l.text).join(' ').trim()));
+  // Rows of cells wrapped over several lines, as whole rows: a row that only goes on with the cells of the one above
+  // (an estimate wrapped to a line of its own, "p1 = 0.64935" beside "allowed") leaves no sparse row behind.
+  const wholeRows = logicalRows(cells, columnOrder(c)[0]!);
   const filled = cells.flat().filter((t) => t.length > 0);
   const marks = checkMarks(filled);
   // Display math set as stacked pieces (fractions, limits, matrices): sparse grids of one-letter cells. A grid
   // of check marks ("X" where a row has the column's property) is sparse by nature.
-  if (filled.length < 0.6 * cells.length * n && marks.size === 0) return false;
+  if (filled.length < 0.6 * wholeRows.length * n && marks.size === 0) return false;
   const meanCellChars = filled.reduce((a, t) => a + t.length, 0) / filled.length;
   if (meanCellChars < 3) return false;
   // A table of contents: dot leaders to the page numbers; the contents filter wants it as lines.
@@ -373,8 +401,9 @@ function accept(c: Candidate): boolean {
   // Equations: "=" in most rows, or equation numbers down the last column.
   // A table's row may hold one estimate among its values ("p0 = 0.37699" beside six other cells); an equation's
   // "=" stands in one of its few pieces.
-  const equationRows = cells.filter((r) => r.filter((t) => t.includes('=')).length >= EQUATION_CELL_SHARE * r.filter((t) => t).length).length;
-  if (equationRows >= 0.4 * cells.length) return false;
+  const isEquationRow = (r: string[]): boolean => r.filter((t) => t.includes('=')).length >= EQUATION_CELL_SHARE * r.filter((t) => t).length;
+  const equationRows = cells.filter(isEquationRow).length;
+  if (wholeRows.filter(isEquationRow).length >= 0.4 * wholeRows.length) return false;
   // A display equation with stacked fractions: numerators, the line with "=", denominators, in short pieces.
   if (cells.length <= MAX_FRACTION_ROWS && equationRows > 0 && meanCellChars < FRACTION_CELL_CHARS) return false;
   // A plot's twin axes: the same tick values down two columns.
@@ -500,7 +529,15 @@ const readingOrder = (a: Line, b: Line): number => (Math.abs(a.baseline - b.base
 
 function toTable(c: Candidate): Table {
   const order = columnOrder(c);
-  const rows = c.rows.map((r) => order.map((i) => joinLines((r.get(i) ?? []).sort(readingOrder).map((l) => l.text))));
+  // A row that goes on with the one above is that row's (cells wrapped at the rows' own pitch, which
+  // joinWrappedRows cannot tell from rows).
+  const whole: Array<Map<number, Line[]>> = [];
+  for (const r of c.rows) {
+    const last = whole[whole.length - 1];
+    if (last && goesOn([...r.keys()], [...last.keys()], order[0]!)) for (const [i, ls] of r) last.set(i, [...last.get(i)!, ...ls]);
+    else whole.push(new Map(r));
+  }
+  const rows = whole.map((r) => order.map((i) => joinLines((r.get(i) ?? []).sort(readingOrder).map((l) => l.text))));
   const box = c.lines.map((l) => l.box).reduce((a, b) => union(a, b));
   return { box, rows, columns: order.map((i) => ({ ...c.columns[i]! })) };
 }
