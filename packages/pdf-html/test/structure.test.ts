@@ -520,6 +520,23 @@ describe('page structure before lines', () => {
     expect(detectTables(grid, 7.5).tables.map((t) => t.rows)).toEqual([cells]);
   });
 
+  it('puts a portrait beside a paragraph after the paragraph, not into it', () => {
+    // docling-redp5110.pdf p. 4: each author's photo stands left of their paragraph, its top 0.5 pt below the
+    // paragraph's first line; "Jim Bainbridge is a senior DB2 consultant on the DB2 for i" had been a paragraph of
+    // its own, the photo after it and the rest of the paragraph after the photo.
+    const bio = [
+      'Jim Bainbridge is a senior DB2 consultant on the DB2 for i',
+      'Center of Excellence team in the IBM Lab Services and',
+      'Training organization. His primary role is training and',
+      'implementation services for IBM DB2 Web Query for i and',
+      'business analytics. Jim began his career with IBM 30 years ago.',
+    ];
+    const runs = bio.map((t, i) => run(t, 263.4, 382.8 + i * 12, 10, { w: 260 }));
+    const photo = { box: { x: 143.4, y: 376.1, w: 107.7, h: 126.7 }, src: 'images/p4-1.jpg', width: 512, height: 611 };
+    const [p] = assembleBook([page(4, runs, [photo])]);
+    expect(texts(p!.nodes)).toEqual([bio.join(' '), '[figure]']);
+  });
+
   it('puts a table caption into its table, over the rows', () => {
     // docling-redp5110.pdf p. 11: "Table 2-1 FUNCTION_USAGE view" over the table it names.
     const rows = [

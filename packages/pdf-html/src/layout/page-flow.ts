@@ -11,7 +11,7 @@ import { readingOrder } from './reading-order.js';
 import { detectTables, type Column, type Table } from './tables.js';
 import { taggedFlow } from './tagged-flow.js';
 import { joinLines, type Vocabulary } from './text.js';
-import { type FurnitureRole, type Line, type PageLayout, type PlacedImage, bottom, right, sameRow, union } from './types.js';
+import { type Box, type FurnitureRole, type Line, type PageLayout, type PlacedImage, bottom, right, sameRow, union } from './types.js';
 
 export type NoteRole = 'note' | 'footnote';
 
@@ -270,18 +270,33 @@ export function pageFlow(p: PageLayout, roleOf: Map<number, FurnitureRole>, voca
   const ordered = readingOrder(elements, { em });
   const flow: Flow[] = background.map((image) => ({ kind: 'image' as const, image }));
   let run: Line[] = [];
+  // Pictures beside the text (a portrait left of its paragraph, its top a hair below the paragraph's first line):
+  // each goes after the paragraph holding the line read before it, not into it.
+  let beside: Array<{ image: PlacedImage; after: Line }> = [];
   const text = (block: TextBlock): string => joinLines(block.lines.map((l) => l.text), vocab);
+  const pushImage = (image: PlacedImage): void => {
+    flow.push(labels.has(image) ? { kind: 'image', image, labels: labels.get(image)! } : { kind: 'image', image });
+  };
   const flush = (): void => {
-    for (const block of buildParagraphs(run)) flow.push({ kind: 'text', block, text: text(block) });
+    for (const block of buildParagraphs(run)) {
+      flow.push({ kind: 'text', block, text: text(block) });
+      for (const b of beside) if (block.lines.includes(b.after)) pushImage(b.image);
+    }
     run = [];
+    beside = [];
   };
   for (const el of ordered) {
     if (el.line) {
       run.push(el.line);
       continue;
     }
+    const last = run[run.length - 1];
+    if (el.image && last && besideLine(el.image.box, last)) {
+      beside.push({ image: el.image, after: last });
+      continue;
+    }
     flush();
-    if (el.image) flow.push(labels.has(el.image) ? { kind: 'image', image: el.image, labels: labels.get(el.image)! } : { kind: 'image', image: el.image });
+    if (el.image) pushImage(el.image);
     else flow.push({ kind: 'table', table: el.table! });
   }
   flush();
@@ -334,6 +349,12 @@ export function pageFlow(p: PageLayout, roleOf: Map<number, FurnitureRole>, voca
   }
   for (const line of rotated.filter((l) => !inRow.has(l)).sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x)) withNotes.push(rotatedFlow(line));
   return { page: p.page, height: p.height, head, foot, flow: withNotes };
+}
+
+/** A picture beside a line: clear of it across, its top within the line's height. */
+function besideLine(image: Box, line: Line): boolean {
+  const apart = image.x >= right(line.box) || right(image) <= line.box.x;
+  return apart && image.y >= line.box.y - line.box.h && image.y <= bottom(line.box);
 }
 
 /** Rotated heads stand at most this many ems above the table they head. */
