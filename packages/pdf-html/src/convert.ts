@@ -360,7 +360,7 @@ async function placeRendered(img: PageImage, pageNo: number, stem: string, ctx: 
     return undefined;
   }
   ctx.seen.add(`px:${hash}`);
-  const placed: PlacedImage = { box: img.region, src: '', width: 0, height: 0 };
+  const placed: PlacedImage = { box: img.region, src: '', width: 0, height: 0, rendered: true };
   await enqueueEncode(placed, raw, pageNo, stem, ctx, countAs);
   return placed;
 }

@@ -537,6 +537,21 @@ describe('page structure before lines', () => {
     expect(texts(p!.nodes)).toEqual([bio.join(' '), '[figure]']);
   });
 
+  it('keeps a cover\'s text set over a picture as text, and the names printed in the picture as its labels', () => {
+    // docling-redp5110.pdf p. 1: "Leverage row permissions on" runs from left of the cover picture into it, and "the
+    // database" under it stays clear of it; the first had gone into the picture's alt text, the second into a heading.
+    const runs = [
+      run('Leverage row permissions on', 35.8, 360.1, 14, { w: 163.3 }),
+      run('the database', 35.8, 377.1, 14, { w: 72 }),
+      run('Jim Bainbridge', 509.2, 584.3, 12, { w: 72.1 }),
+      run('Hernando Bedoya', 497.7, 598.3, 12, { w: 83.7 }),
+    ];
+    const cover = { box: { x: 96.2, y: 311.3, w: 487.9, h: 388.9 }, src: 'images/p1-1.jpg', width: 642, height: 512 };
+    const [p] = assembleBook([page(1, runs, [cover])]);
+    expect(texts(p!.nodes)).toEqual(['[figure]', 'Leverage row permissions on the database']);
+    expect(renderBookHtml('b', [p!])).toContain('alt="Jim Bainbridge Hernando Bedoya"');
+  });
+
   it('puts a table caption into its table, over the rows', () => {
     // docling-redp5110.pdf p. 11: "Table 2-1 FUNCTION_USAGE view" over the table it names.
     const rows = [

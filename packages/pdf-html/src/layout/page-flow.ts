@@ -429,6 +429,9 @@ const MAX_LABEL_WORDS = 40;
  * nor read as one. An image carrying many words, or lines as wide as itself,
  * is a background behind body text, which stays body text.
  */
+/** A label printed in a picture reaches at most this many ems past its sides. */
+const LABEL_OVERHANG_EM = 0.5;
+
 function splitLabels(lines: Line[], images: PlacedImage[], vocab: Vocabulary): { text: Line[]; labels: Map<PlacedImage, string> } {
   const labels = new Map<PlacedImage, string>();
   if (!images.length) return { text: lines, labels };
@@ -437,7 +440,11 @@ function splitLabels(lines: Line[], images: PlacedImage[], vocab: Vocabulary): {
     const cx = l.box.x + l.box.w / 2;
     const cy = l.box.y + l.box.h / 2;
     if (isTexSource(l.text)) continue;
-    const im = images.find((i) => cx > i.box.x && cx < i.box.x + i.box.w && cy > i.box.y && cy < i.box.y + i.box.h && l.box.w < 0.6 * i.box.w);
+    // A line running out of an embedded picture across its side is the page's text set over it (a cover's
+    // "Leverage row permissions on", its next line "the database" clear of the picture), not a label printed in
+    // it. A figure drawn from the page has its labels in its region already.
+    const across = (i: PlacedImage): boolean => !i.rendered && (l.box.x < i.box.x - LABEL_OVERHANG_EM * l.font.size || right(l.box) > right(i.box) + LABEL_OVERHANG_EM * l.font.size);
+    const im = images.find((i) => cx > i.box.x && cx < i.box.x + i.box.w && cy > i.box.y && cy < i.box.y + i.box.h && l.box.w < 0.6 * i.box.w && !across(i));
     if (im) inside.set(im, [...(inside.get(im) ?? []), l]);
   }
   const taken = new Set<Line>();

@@ -56,6 +56,8 @@ export interface PlacedImage {
   src: string;
   width: number;
   height: number;
+  /** Drawn from the page (a vector figure or a scan's picture), its region already holding its labels. */
+  rendered?: boolean;
 }
 
 export type StructKind = 'paragraph' | 'heading' | 'list-item' | 'caption' | 'figure' | 'note' | 'cell';
