@@ -19,6 +19,51 @@ describe('captions', () => {
     expect(captionText('Figure 2 The aorta.')).toBe('Figure 2 The aorta.');
   });
 
+  it('puts a caption run over onto the next page under its repeated label back on its figure', () => {
+    // peerj-bioinformatics.pdf pp. 5-6: "Figure 2 (...continued)" over the caption's last paragraph, in the
+    // caption's 9 pt, then the body's 10.9 pt; it had been a caption no figure held and a paragraph of body text.
+    const body = [
+      'Functions in VESPA complete by producing the relevant output files without modifying',
+      'the original input files. While this design results in the generation of a number of',
+      'intermediate files, it allows the user to easily keep track of all data modifications.',
+      'Each phase of VESPA prepares the necessary data files for a specialized analysis.',
+      'Homology searches in particular are not fully automated by VESPA for two reasons.',
+    ];
+    const pages = assembleBook([
+      {
+        page: 5,
+        width: 612,
+        height: 792,
+        lines: [
+          line('Figure 2 Overview of the options available in the VESPA package. An overview of the basic and', 190, 600, 9, { w: 375 }),
+          line('advanced analysis options at each of the five phases of VESPA.', 190, 611, 9, { w: 260 }),
+        ],
+        images: [{ box: { x: 184, y: 86, w: 384, h: 493 }, src: 'images/p5-1.jpg', width: 512, height: 657 }],
+      },
+      {
+        page: 6,
+        width: 612,
+        height: 792,
+        lines: [
+          line('Figure 2 (...continued)', 190, 96.5, 9, { w: 85.6 }),
+          line('However, you may wish to generate gene trees directly from the data for either multigene families or for', 190, 107.4, 9, { w: 371 }),
+          line('single gene families of uncertain orthology.', 190, 118.4, 9, { w: 180 }),
+          ...body.map((t, i) => line(t, 184, 246.9 + i * 14.9, 10.9, { w: 382 })),
+        ],
+        images: [],
+      },
+    ]);
+    expect(pages[0]!.nodes).toEqual([
+      {
+        kind: 'figure',
+        image: expect.objectContaining({ src: 'images/p5-1.jpg' }),
+        caption:
+          'Figure 2 Overview of the options available in the VESPA package. An overview of the basic and advanced analysis options at each of the five phases of VESPA. However, you may wish to generate gene trees directly from the data for either multigene families or for single gene families of uncertain orthology.',
+      },
+    ]);
+    expect(pages[1]!.nodes).toEqual([{ kind: 'paragraph', text: body.join(' ') }]);
+  });
+
   it('puts a raw LaTeX caption cut by the plot\'s axis title back together under its figure', () => {
     // As primer-ecology-ch9 p. 5 prints it: "\\begin{figure}" and "\\cap-" share the axis title's baseline.
     const pages = assembleBook([

@@ -125,6 +125,7 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
 
   const flows = pages.map((p, i) => pageFlow(p, roles[i]!, vocab));
   mergeAcrossPages(flows, vocab);
+  continueCaptions(flows);
 
   // A book set in a typewriter face throughout has no code blocks: its fixed-pitch lines are its prose.
   const mono = codeShare(flows);
@@ -251,6 +252,48 @@ export function assembleBook(pages: PageLayout[]): BookPage[] {
     for (const { line, role } of pf.foot) nodes.push(ocr({ kind: 'paragraph', text: plainText(line.text), role }, [line]));
     return { page: pf.page, nodes };
   });
+}
+
+/** "Figure 2 (...continued)", "Table 3 (continued)": a caption run over onto the next page, its label repeated. */
+const CONTINUED_CAPTION = /^((?:fig(?:ure)?s?\.?|table)\s*[A-Z]?\d+[A-Za-z]?(?:[.\-–]\d+)*)\s*\((?:\.{3}|…)?\s*continued\)\.?$/i;
+/** The caption a continuation goes on from stands at most this many pages back. */
+const CONTINUED_REACH = 2;
+
+/**
+ * A caption that runs over onto the next page (PeerJ's "Figure 2 (...continued)" over the rest of the caption, in
+ * the caption's type): its text goes on the caption on the page before, which its figure holds, instead of being
+ * read as a caption with no figure and paragraphs of body text. A table continued under its repeated label keeps
+ * that label: the rows under it are the continuation's own.
+ */
+function continueCaptions(flows: PageFlow[]): void {
+  for (let p = 1; p < flows.length; p++) {
+    const flow = flows[p]!.flow;
+    for (let i = 0; i < flow.length; i++) {
+      const f = flow[i]!;
+      if (f.kind !== 'text' || f.role) continue;
+      const m = CONTINUED_CAPTION.exec(plainText(f.text).trim());
+      if (!m || /^tab/i.test(m[1]!)) continue;
+      const label = m[1]!.toLowerCase();
+      let from: TextFlow | undefined;
+      for (let q = p - 1; q >= Math.max(0, p - CONTINUED_REACH) && !from; q--) {
+        from = flows[q]!.flow.findLast(
+          (o): o is TextFlow => o.kind === 'text' && !o.role && isCaptionFlow(o) && plainText(o.text).trim().toLowerCase().startsWith(`${label} `),
+        );
+      }
+      if (!from) continue;
+      // The rest of the caption: the blocks right after the label in its type.
+      let end = i + 1;
+      while (end < flow.length) {
+        const g = flow[end]!;
+        if (g.kind !== 'text' || g.role || Math.abs(g.block.font.size - f.block.font.size) > 0.05 * f.block.font.size) break;
+        end++;
+      }
+      const rest = flow.slice(i + 1, end) as TextFlow[];
+      from.text = [from.text, ...rest.map((g) => g.text)].join(' ');
+      flow.splice(i, end - i);
+      i--;
+    }
+  }
 }
 
 /**
