@@ -64,6 +64,22 @@ describe('captions', () => {
     expect(pages[1]!.nodes).toEqual([{ kind: 'paragraph', text: body.join(' ') }]);
   });
 
+  it('joins no paragraph across the page break to a table\'s "(continued on next page)"', () => {
+    // peerj-bioinformatics.pdf pp. 8-9: the note under the table on each page had been read as one sentence running
+    // over the break, "(continued on next page) (continued on next page)".
+    const prose = [
+      'The summary output file lists each model tested, the tree it was tested on, and the',
+      'parameters estimated for it, with the likelihood ratio test that compares it with the',
+      'model nested in it and the sites found under positive selection where there are any.',
+    ];
+    const at = (n: number, lines: ReturnType<typeof line>[]) => ({ page: n, width: 612, height: 792, lines, images: [] });
+    const pages = assembleBook([
+      at(8, [...prose.map((t, i) => line(t, 72, 100 + i * 14, 10, { w: 400 })), line('(continued on next page)', 400, 700, 10, { w: 110 })]),
+      at(9, [line('(continued on next page)', 400, 100, 10, { w: 110 }), ...prose.map((t, i) => line(t, 72, 130 + i * 14, 10, { w: 400 }))]),
+    ]);
+    expect(pages.map((p) => p.nodes.filter((n) => n.kind === 'paragraph' && n.text === '(continued on next page)').length)).toEqual([1, 1]);
+  });
+
   it('puts a raw LaTeX caption cut by the plot\'s axis title back together under its figure', () => {
     // As primer-ecology-ch9 p. 5 prints it: "\\begin{figure}" and "\\cap-" share the axis title's baseline.
     const pages = assembleBook([

@@ -47,6 +47,9 @@ function codeShare(flows: PageFlow[]): number {
   return all ? code / all : 0;
 }
 
+/** A table's or figure's note that it goes on overleaf: "(continued on next page)", "Continued". */
+const CONTINUED_NOTE = /^\(?\s*continued(?:\s+on\s+(?:the\s+)?next\s+page)?\s*\)?\.?$/i;
+
 /**
  * A paragraph that runs over a page break is one paragraph: the last body
  * text of a page, ending mid-sentence, and the first body text of the next
@@ -59,6 +62,8 @@ function mergeAcrossPages(flows: PageFlow[], vocab: Vocabulary): void {
     const next = flows[i + 1]!.flow.findIndex(isBody);
     if (!last || next < 0) continue;
     const first = flows[i + 1]!.flow[next] as TextFlow;
+    // "(continued on next page)" under a table says the table goes on, not the sentence.
+    if (CONTINUED_NOTE.test(plainText(last.text).trim())) continue;
     if (continuesInto(last, first)) {
       joinFlows(last, first, vocab);
       flows[i + 1]!.flow.splice(next, 1);
