@@ -92,6 +92,16 @@ describe('buildLines', () => {
     expect(lines.map((l) => l.text)).not.toContain('p0 = 0.37699 No');
   });
 
+  it('reads a "±" drawn as "+" set over "−" as one sign on one line', () => {
+    // clinical-science-ace.pdf p. 1: the line ends in "−", and the "+" over it opens a run 7 pt to the left of that
+    // end, 1 pt higher; they had been two lines, and the paragraph broke after "Ki = 11.21 −".
+    const lines = buildLines([
+      run('moiety in the P2 position (compound 33RE) displayed potent inhibition (Ki = 11.21 −', 72.4, 418.9, 9, { w: 331 }),
+      run('+ 0.74 nM) and was 927-fold', 396.4, 417.9, 9, { w: 115.1 }),
+    ]);
+    expect(lines.map((l) => l.text)).toEqual(['moiety in the P2 position (compound 33RE) displayed potent inhibition (Ki = 11.21 ± 0.74 nM) and was 927-fold']);
+  });
+
   it('does not merge consecutive lines of tight leading', () => {
     const lines = buildLines([run('first', 30, 100), run('second', 30, 110)]);
     expect(lines.map((l) => l.text)).toEqual(['first', 'second']);

@@ -180,6 +180,11 @@ function joinable(prev: TextRun, run: TextRun, gap: number, sameBand = false): b
   return gap <= JUSTIFIED_GAP_EM * size && Math.abs(prev.font.size - run.font.size) <= 0.12 * size;
 }
 
+/** A piece ending in a sign and the next starting with one, set over each other by up to this many ems, compose it. */
+const STACKED_SIGN_EM = 1;
+const STACKED_SIGN_END = /[−+=±∓-]\s*$/;
+const STACKED_SIGN_START = /^\s*[−+=±∓-]/;
+
 /** Pieces of different clusters on one baseline, next to each other with no gutter between, are one line. */
 function stitch(pieces: TextRun[][], gutters: PageGutters): TextRun[][] {
   // A piece's baseline is its largest type's, not that of a subscript it happens to start with.
@@ -208,8 +213,11 @@ function stitch(pieces: TextRun[][], gutters: PageGutters): TextRun[][] {
       // A subscript stacked under a superscript ("p∗" over "2") starts left of where the superscript ends.
       const body = Math.max(...current.map((r) => r.font.size), ...piece.map((r) => r.font.size));
       const stacked = Math.max(last.font.size, first.font.size) <= MAX_CALL_SIZE * body && gap > -0.6 * body;
+      // A sign drawn as two stacked glyphs ("−" under "+" for "±", clinical-science-ace's "Ki = 11.21 ± 0.74 nM"):
+      // the piece after it starts over the piece before it, and the two are one line.
+      const composed = STACKED_SIGN_END.test(last.text) && STACKED_SIGN_START.test(first.text) && gap > -STACKED_SIGN_EM * size;
       const joins = (joinable(last, first, gap, true) || stretched) && !endsRunInHeading(current, first) && !gutters.isGutter(right(last.box), first.box.x, top, bot, size);
-      if ((gap > -0.1 * size || stacked) && (joins || (gap > 0 && current !== band[0] && labelsEntry(current, first)))) {
+      if ((gap > -0.1 * size || stacked || composed) && (joins || (gap > 0 && current !== band[0] && labelsEntry(current, first)))) {
         current = [...current, ...piece];
         continue;
       }
@@ -306,16 +314,25 @@ function makeLine(runs: TextRun[]): Line {
   let box = runs[0]!.box;
   let prev: TextRun | undefined;
   for (const run of runs) {
+    let runText = run.text;
     if (prev) {
       const gap = run.box.x - right(prev.box);
       const em = Math.max(prev.font.size, run.font.size);
-      if (gap > SPACE_GAP_EM * em && !/\s$/.test(text) && !/^\s/.test(run.text) && !joinsTight(text, run.text)) text += ' ';
+      // "−" and "+" set over each other in the text's own size are one sign: "±" with the "+" on top, "∓" with the
+      // "−" (a rate constant's raised "+" over its lowered "−", "k+" and "k−", stays two scripts).
+      const signs = gap < -0.1 * em && Math.min(prev.font.size, run.font.size) >= 0.88 * font.size ? [/[−+-]\s*$/.exec(text)?.[0].trim(), /^\s*[−+-]/.exec(run.text)?.[0].trim()] : [];
+      if (signs[0] && signs[1] && (signs[0] === '+') !== (signs[1] === '+')) {
+        const top = run.baseline < prev.baseline ? signs[1] : signs[0];
+        text = `${text.replace(/[−+-]\s*$/, '')}${top === '+' ? '±' : '∓'}`;
+        runText = run.text.replace(/^\s*[−+-]/, '');
+      }
+      if (gap > SPACE_GAP_EM * em && !/\s$/.test(text) && !/^\s/.test(runText) && !joinsTight(text, runText)) text += ' ';
       box = union(box, run.box);
     }
     // A note call: small, raised, digits or symbols. Wrapped, so the book can take it out once it finds the note.
     const raised = run.font.size <= MAX_CALL_SIZE * font.size && run.baseline < main.baseline - 0.15 * font.size;
     // The space a call's run carries stays outside the wrap: taking the call out must not close up the words around it.
-    text += raised && isMarkerText(run.text) ? wrapMarker(run.text) + (/\s$/.test(run.text) ? ' ' : '') : run.text;
+    text += raised && isMarkerText(runText) ? wrapMarker(runText) + (/\s$/.test(runText) ? ' ' : '') : runText;
     prev = run;
   }
   const line: Line = { box, baseline: main.baseline, text: text.replace(/\s+/g, ' ').trim(), font };
