@@ -1,6 +1,10 @@
 import { assembleBook } from '../src/layout/book.js';
 import { captionText, isCaption, linkCaptions } from '../src/layout/captions.js';
+import type { PageLayout } from '../src/layout/types.js';
 import { line } from './fixtures.js';
+
+/** A US-letter page of lines and images. */
+const letterPage = (page: number, lines: PageLayout['lines'], images: PageLayout['images'] = []): PageLayout => ({ page, width: 612, height: 792, lines, images });
 
 describe('captions', () => {
   it('recognises figure and table labels', () => {
@@ -30,28 +34,20 @@ describe('captions', () => {
       'Homology searches in particular are not fully automated by VESPA for two reasons.',
     ];
     const pages = assembleBook([
-      {
-        page: 5,
-        width: 612,
-        height: 792,
-        lines: [
+      letterPage(
+        5,
+        [
           line('Figure 2 Overview of the options available in the VESPA package. An overview of the basic and', 190, 600, 9, { w: 375 }),
           line('advanced analysis options at each of the five phases of VESPA.', 190, 611, 9, { w: 260 }),
         ],
-        images: [{ box: { x: 184, y: 86, w: 384, h: 493 }, src: 'images/p5-1.jpg', width: 512, height: 657 }],
-      },
-      {
-        page: 6,
-        width: 612,
-        height: 792,
-        lines: [
-          line('Figure 2 (...continued)', 190, 96.5, 9, { w: 85.6 }),
-          line('However, you may wish to generate gene trees directly from the data for either multigene families or for', 190, 107.4, 9, { w: 371 }),
-          line('single gene families of uncertain orthology.', 190, 118.4, 9, { w: 180 }),
-          ...body.map((t, i) => line(t, 184, 246.9 + i * 14.9, 10.9, { w: 382 })),
-        ],
-        images: [],
-      },
+        [{ box: { x: 184, y: 86, w: 384, h: 493 }, src: 'images/p5-1.jpg', width: 512, height: 657 }],
+      ),
+      letterPage(6, [
+        line('Figure 2 (...continued)', 190, 96.5, 9, { w: 85.6 }),
+        line('However, you may wish to generate gene trees directly from the data for either multigene families or for', 190, 107.4, 9, { w: 371 }),
+        line('single gene families of uncertain orthology.', 190, 118.4, 9, { w: 180 }),
+        ...body.map((t, i) => line(t, 184, 246.9 + i * 14.9, 10.9, { w: 382 })),
+      ]),
     ]);
     expect(pages[0]!.nodes).toEqual([
       {
@@ -72,10 +68,9 @@ describe('captions', () => {
       'parameters estimated for it, with the likelihood ratio test that compares it with the',
       'model nested in it and the sites found under positive selection where there are any.',
     ];
-    const at = (n: number, lines: ReturnType<typeof line>[]) => ({ page: n, width: 612, height: 792, lines, images: [] });
     const pages = assembleBook([
-      at(8, [...prose.map((t, i) => line(t, 72, 100 + i * 14, 10, { w: 400 })), line('(continued on next page)', 400, 700, 10, { w: 110 })]),
-      at(9, [line('(continued on next page)', 400, 100, 10, { w: 110 }), ...prose.map((t, i) => line(t, 72, 130 + i * 14, 10, { w: 400 }))]),
+      letterPage(8, [...prose.map((t, i) => line(t, 72, 100 + i * 14, 10, { w: 400 })), line('(continued on next page)', 400, 700, 10, { w: 110 })]),
+      letterPage(9, [line('(continued on next page)', 400, 100, 10, { w: 110 }), ...prose.map((t, i) => line(t, 72, 130 + i * 14, 10, { w: 400 }))]),
     ]);
     expect(pages.map((p) => p.nodes.filter((n) => n.kind === 'paragraph' && n.text === '(continued on next page)').length)).toEqual([1, 1]);
   });

@@ -423,15 +423,15 @@ function columnHeadRows(rotated: Line[], text: Line[]): Line[][] {
 /** Labels hold few words: an image with more text over it is a background, and its text is body text. */
 const MAX_LABEL_WORDS = 40;
 
+/** A label printed in a picture reaches at most this many ems past its sides. */
+const LABEL_OVERHANG_EM = 0.5;
+
 /**
  * Text drawn over an image (labels, callouts): short lines lying inside the
  * image's box, set apart from body text so they neither interrupt a paragraph
  * nor read as one. An image carrying many words, or lines as wide as itself,
  * is a background behind body text, which stays body text.
  */
-/** A label printed in a picture reaches at most this many ems past its sides. */
-const LABEL_OVERHANG_EM = 0.5;
-
 function splitLabels(lines: Line[], images: PlacedImage[], vocab: Vocabulary): { text: Line[]; labels: Map<PlacedImage, string> } {
   const labels = new Map<PlacedImage, string>();
   if (!images.length) return { text: lines, labels };

@@ -39,12 +39,12 @@ export function buildParagraphs(lines: Line[], opts: { anyWeight?: boolean } = {
   return blocks;
 }
 
-/** Same size and weight, and both code or both not: prose never runs on into a code block or out of one. */
 /** Edges set by the typesetter to one x agree to this many points (a hanging indent's lines, a list's entries). */
 const EXACT_EDGE_PT = 0.5;
 /** A line filling the measure ends at most this many ems left of the next line's end. */
 const RUN_ON_SLACK_EM = 2;
 
+/** Same size and weight, and both code or both not: prose never runs on into a code block or out of one. */
 function sameStyle(a: FontStyle, b: FontStyle, anyWeight: boolean): boolean {
   return Math.abs(a.size - b.size) <= 0.12 * Math.max(a.size, b.size) && (anyWeight || a.bold === b.bold) && !!a.mono === !!b.mono;
 }

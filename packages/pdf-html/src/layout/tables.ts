@@ -99,9 +99,8 @@ export function detectTables(lines: Line[], em: number): { lines: Line[]; tables
       // over the right-hand columns only, "Domain contribution | Substrate" under it), or when they stand just
       // left of a full row (its label, where the rows above had none).
       const colX0 = Math.min(...cand.columns.map((c) => c.x0));
-      const x0 = colX0 - FOREIGN_EM * em;
-      const x1 = Math.max(...cand.columns.map((c) => c.x1)) + FOREIGN_EM * em;
-      const inside = row.cells.filter((c) => right(c.box) > x0 && c.box.x < x1);
+      const near = nearColumns(cand.columns, em);
+      const inside = row.cells.filter(near);
       const header = cand.rows.length <= 1 && inside.length >= 2;
       const label = (c: Line): boolean => right(c.box) <= colX0 && colX0 - right(c.box) <= STUB_REACH_EM * em && isHeadCell(c);
       // A lone mark in the type of the row opens a column too (the first row to tick the last columns).
@@ -165,6 +164,13 @@ export function detectTables(lines: Line[], em: number): { lines: Line[]; tables
   return { lines: lines.filter((l) => !used.has(l)), tables };
 }
 
+/** Is a line within the table's columns, or less than FOREIGN_EM clear of them? */
+function nearColumns(columns: Column[], em: number): (l: Line) => boolean {
+  const x0 = Math.min(...columns.map((c) => c.x0)) - FOREIGN_EM * em;
+  const x1 = Math.max(...columns.map((c) => c.x1)) + FOREIGN_EM * em;
+  return (l) => right(l.box) > x0 && l.box.x < x1;
+}
+
 /** Three cells or more, most of the row's, start at the left edges of distinct columns. */
 function alignedRow(row: Row, columns: Column[]): boolean {
   const hit = new Set(row.cells.map((c) => columns.findIndex((col) => Math.abs(col.x0 - c.box.x) <= ALIGN_PT)).filter((i) => i >= 0));
@@ -178,7 +184,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length
  * text, a caption or a piece of an equation. It is the table's only when a row of cells follows.
  */
 const isGroupHead = (l: Line, c: Candidate): boolean =>
-  l.text.length < PROSE_LINE_CHARS && !isCaption(l.text) && /\p{L}/u.test(l.text) && !l.text.includes('=') && Math.abs(l.font.size - c.size) <= 0.05 * c.size;
+  l.text.length < PROSE_LINE_CHARS && !isCaption(l.text) && /\p{L}/u.test(l.text) && !l.text.includes('=') && sameSize(c.size, l.font.size);
 
 /**
  * Column heads stacked over the row that opens a table ("Summary" over "estimate" over "(WMD)"): lines in the
@@ -188,15 +194,14 @@ const isGroupHead = (l: Line, c: Candidate): boolean =>
 function headsAbove(recent: Row[], opener: Row, columns: Column[], size: number, em: number): Line[][] {
   const heads: Line[][] = [];
   let top = Math.min(...opener.cells.map((c) => c.box.y));
-  const x0 = Math.min(...columns.map((c) => c.x0)) - FOREIGN_EM * em;
-  const x1 = Math.max(...columns.map((c) => c.x1)) + FOREIGN_EM * em;
+  const isNear = nearColumns(columns, em);
   for (let i = recent.length - 1; i >= 0; i--) {
-    const near = recent[i]!.cells.filter((c) => right(c.box) > x0 && c.box.x < x1);
+    const near = recent[i]!.cells.filter(isNear);
     if (!near.length) continue;
     const fits = near.every((l) => {
       const hit = hitColumns(l, columns);
       const col = columns[hit[0]!];
-      return hit.length === 1 && l.box.x >= col!.x0 - em && right(l.box) <= col!.x1 + em && isHeadCell(l) && Math.abs(l.font.size - size) <= 0.05 * size && top - bottom(l.box) <= MAX_WRAP_GAP_EM * em;
+      return hit.length === 1 && l.box.x >= col!.x0 - em && right(l.box) <= col!.x1 + em && isHeadCell(l) && sameSize(size, l.font.size) && top - bottom(l.box) <= MAX_WRAP_GAP_EM * em;
     });
     if (!fits) break;
     heads.unshift(near);
@@ -230,7 +235,9 @@ function isHeadCell(l: Line): boolean {
   return /\p{L}{3}/u.test(l.text) && !l.text.includes('=');
 }
 
-const sameType = (l: Line, inside: Line[]): boolean => inside.every((c) => Math.abs(c.font.size - l.font.size) <= 0.05 * c.font.size);
+/** A size within 5% of the reference size: one type. */
+const sameSize = (ref: number, size: number): boolean => Math.abs(size - ref) <= 0.05 * ref;
+const sameType = (l: Line, inside: Line[]): boolean => inside.every((c) => sameSize(c.font.size, l.font.size));
 const isLoneMark = (l: Line): boolean => /^\p{Lu}$/u.test(l.text.trim()) || CHECK_GLYPH.test(l.text.trim());
 
 function groupRows(lines: Line[], em: number): Row[] {
@@ -349,14 +356,13 @@ function goesOn(row: number[], above: number[], first: number): boolean {
   return !row.includes(first) && row.every((i) => above.includes(i)) && row.length <= GOES_ON_SHARE * above.length;
 }
 
-/** Rows that go on with the row above joined to it, cell by cell. */
-function logicalRows(cells: string[][], first: number): string[][] {
-  const out: string[][] = [];
-  const filledOf = (r: string[]): number[] => r.flatMap((t, i) => (t ? [i] : []));
-  for (const r of cells) {
+/** Rows that go on with the row above (`goesOn`) joined to it, cell by cell. */
+function wholeRows(rows: Array<Map<number, Line[]>>, first: number): Array<Map<number, Line[]>> {
+  const out: Array<Map<number, Line[]>> = [];
+  for (const r of rows) {
     const last = out[out.length - 1];
-    if (last && goesOn(filledOf(r), filledOf(last), first)) r.forEach((t, i) => (last[i] = `${last[i]} ${t}`.trim()));
-    else out.push([...r]);
+    if (last && goesOn([...r.keys()], [...last.keys()], first)) for (const [i, ls] of r) last.set(i, [...last.get(i)!, ...ls]);
+    else out.push(new Map(r));
   }
   return out;
 }
@@ -378,15 +384,16 @@ function accept(c: Candidate): boolean {
   if (n < 2) return false;
   // Two aligned rows are as often a display equation as a table.
   if (c.multiRows < 3) return false;
-  const cells = c.rows.map((r) => c.columns.map((_, i) => (r.get(i) ?? []).map((l) => l.text).join(' ').trim()));
+  const texts = (r: Map<number, Line[]>): string[] => c.columns.map((_, i) => (r.get(i) ?? []).map((l) => l.text).join(' ').trim());
+  const cells = c.rows.map(texts);
   // Rows of cells wrapped over several lines, as whole rows: a row that only goes on with the cells of the one above
   // (an estimate wrapped to a line of its own, "p1 = 0.64935" beside "allowed") leaves no sparse row behind.
-  const wholeRows = logicalRows(cells, columnOrder(c)[0]!);
+  const whole = wholeRows(c.rows, columnOrder(c)[0]!).map(texts);
   const filled = cells.flat().filter((t) => t.length > 0);
   const marks = checkMarks(filled);
   // Display math set as stacked pieces (fractions, limits, matrices): sparse grids of one-letter cells. A grid
   // of check marks ("X" where a row has the column's property) is sparse by nature.
-  if (filled.length < 0.6 * wholeRows.length * n && marks.size === 0) return false;
+  if (filled.length < 0.6 * whole.length * n && marks.size === 0) return false;
   const meanCellChars = filled.reduce((a, t) => a + t.length, 0) / filled.length;
   if (meanCellChars < 3) return false;
   // A table of contents: dot leaders to the page numbers; the contents filter wants it as lines.
@@ -403,7 +410,7 @@ function accept(c: Candidate): boolean {
   // "=" stands in one of its few pieces.
   const isEquationRow = (r: string[]): boolean => r.filter((t) => t.includes('=')).length >= EQUATION_CELL_SHARE * r.filter((t) => t).length;
   const equationRows = cells.filter(isEquationRow).length;
-  if (wholeRows.filter(isEquationRow).length >= 0.4 * wholeRows.length) return false;
+  if (whole.filter(isEquationRow).length >= 0.4 * whole.length) return false;
   // A display equation with stacked fractions: numerators, the line with "=", denominators, in short pieces.
   if (cells.length <= MAX_FRACTION_ROWS && equationRows > 0 && meanCellChars < FRACTION_CELL_CHARS) return false;
   // A plot's twin axes: the same tick values down two columns.
@@ -525,19 +532,13 @@ function joinWrappedRows(c: Candidate): Candidate {
 }
 
 /** A cell's lines top to bottom; pieces of one line (on one baseline, to a third of their height) left to right. */
-const readingOrder = (a: Line, b: Line): number => (Math.abs(a.baseline - b.baseline) <= Math.min(a.box.h, b.box.h) / 3 ? a.box.x - b.box.x : a.box.y - b.box.y);
+const cellLineOrder = (a: Line, b: Line): number => (Math.abs(a.baseline - b.baseline) <= Math.min(a.box.h, b.box.h) / 3 ? a.box.x - b.box.x : a.box.y - b.box.y);
 
 function toTable(c: Candidate): Table {
   const order = columnOrder(c);
   // A row that goes on with the one above is that row's (cells wrapped at the rows' own pitch, which
   // joinWrappedRows cannot tell from rows).
-  const whole: Array<Map<number, Line[]>> = [];
-  for (const r of c.rows) {
-    const last = whole[whole.length - 1];
-    if (last && goesOn([...r.keys()], [...last.keys()], order[0]!)) for (const [i, ls] of r) last.set(i, [...last.get(i)!, ...ls]);
-    else whole.push(new Map(r));
-  }
-  const rows = whole.map((r) => order.map((i) => joinLines((r.get(i) ?? []).sort(readingOrder).map((l) => l.text))));
+  const rows = wholeRows(c.rows, order[0]!).map((r) => order.map((i) => joinLines((r.get(i) ?? []).sort(cellLineOrder).map((l) => l.text))));
   const box = c.lines.map((l) => l.box).reduce((a, b) => union(a, b));
   return { box, rows, columns: order.map((i) => ({ ...c.columns[i]! })) };
 }

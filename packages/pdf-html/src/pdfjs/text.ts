@@ -116,9 +116,14 @@ function bulletItems(items: PdfTextItem[]): Map<PdfTextItem, PdfTextItem> {
   return new Map([...opens.values()].filter((pairs) => pairs.length >= 2).flat());
 }
 
+/** Control characters a glyph may map to in place of a word space (tab, line and form feeds, CR aside). */
+const CONTROL = String.raw`[\u0001-\u0008\u000e-\u001f]`;
+const HAS_CONTROL = new RegExp(CONTROL, 'u');
 /** A control character between two letters (or after a letter, ending the item). */
-// eslint-disable-next-line no-control-regex
-const CONTROL_BETWEEN = /(?<=[\p{L}\p{N}\p{P}])[\u0001-\u0008\u000e-\u001f](?=[\p{L}\p{N}\p{Ps}]|[\u0001-\u0008\u000e-\u001f]*$)/gu;
+const CONTROL_BETWEEN = new RegExp(String.raw`(?<=[\p{L}\p{N}\p{P}])${CONTROL}(?=[\p{L}\p{N}\p{Ps}]|${CONTROL}*$)`, 'gu');
+const CONTROL_TRAILING = new RegExp(String.raw`${CONTROL}+$`, 'u');
+const CONTROL_AFTER_WORD = new RegExp(String.raw`[\p{L}\p{N}\p{P}]${CONTROL}+$`, 'u');
+const CONTROL_CAMEL = new RegExp(String.raw`(?<=\p{Ll})${CONTROL}(?=\p{Lu})`, 'gu');
 
 /**
  * Word spaces drawn with a glyph that maps to a control character (tam-review's headings set in a font whose
@@ -129,16 +134,11 @@ const CONTROL_BETWEEN = /(?<=[\p{L}\p{N}\p{P}])[\u0001-\u0008\u000e-\u001f](?=[\
  * stands once inside a word, or beside real spaces.
  */
 function controlSpaces(str: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (!/[\u0001-\u0008\u000e-\u001f]/.test(str) || /\s/.test(str)) return str;
+  if (!HAS_CONTROL.test(str) || /\s/.test(str)) return str;
   const between = str.match(CONTROL_BETWEEN)?.length ?? 0;
-  // eslint-disable-next-line no-control-regex
-  const trailing = /[\p{L}\p{N}\p{P}][\u0001-\u0008\u000e-\u001f]+$/u.test(str);
-  // eslint-disable-next-line no-control-regex
-  if (between >= 2 || trailing) return str.replace(/[\u0001-\u0008\u000e-\u001f]+$/u, '').replace(CONTROL_BETWEEN, ' ');
+  if (between >= 2 || CONTROL_AFTER_WORD.test(str)) return str.replace(CONTROL_TRAILING, '').replace(CONTROL_BETWEEN, ' ');
   // Once, between a small letter and a capital ("Perceived\u0002Usefulness,"): words, not a ligature.
-  // eslint-disable-next-line no-control-regex
-  return str.replace(/(?<=\p{Ll})[\u0001-\u0008\u000e-\u001f](?=\p{Lu})/gu, ' ');
+  return str.replace(CONTROL_CAMEL, ' ');
 }
 
 /**
